@@ -1,0 +1,1 @@
+"""Customer archives: customers, units occupied, profile templates, ownership, access grants."""

@@ -1,0 +1,1 @@
+"""Gas billing: accounts, meters, readings, tariffs, statements, payments, arrears."""

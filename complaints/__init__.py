@@ -1,0 +1,1 @@
+"""Complaints and suggestions, and the five-clears workflow."""

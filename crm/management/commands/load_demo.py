@@ -1,0 +1,33 @@
+"""Load the demo data of every app, in dependency order. Running it twice changes nothing."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from crm.demo import DEMO_PASSWORD, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Load realistic Chinese demo data (idempotent)."
+
+    def handle(self, *args, **options):
+        local_apps = [
+            config
+            for config in apps.get_app_configs()
+            if str(settings.BASE_DIR) in str(config.path)
+        ]
+        for config in local_apps:
+            module_name = f"{config.name}.demo"
+            if find_spec(module_name) is None:
+                continue
+            with transaction.atomic():
+                created = import_module(module_name).load()
+            self.stdout.write(f"  {config.label:<11} {created or 0} new rows")
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all):"))
+        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        for username, name, role in demo_logins():
+            self.stdout.write(f"  {username:<14} {name:<6} {role}")

@@ -1,0 +1,1 @@
+"""Repair work orders, the paid-repair price list and SLA clocks."""

@@ -1,0 +1,129 @@
+"""Fixtures every test may use: the three users of a permission test (owner, colleague,
+outsider), managers, property, and an SMS outbox. Celery runs eagerly here."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from crm.roles import Role
+from tests.factories import DepartmentFactory, UnitFactory, UserFactory
+
+_browser_skips: list[str] = []
+_browser_passes: list[str] = []
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    from crm.celery import app
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SMS_BACKEND = "crm.sms.MemoryBackend"
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_runtest_logreport(report):
+    if "browser" not in report.keywords:
+        return
+    if report.skipped:
+        _browser_skips.append(report.nodeid)
+    elif report.when == "call" and report.passed:
+        _browser_passes.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """CI sets SNOWBALL_REQUIRE_BROWSER=1: a skipped or absent browser test fails the run."""
+    if not os.environ.get("SNOWBALL_REQUIRE_BROWSER") or hasattr(session.config, "workerinput"):
+        return
+    if _browser_skips or not _browser_passes:
+        reason = ", ".join(_browser_skips) or "no browser test ran"
+        print(f"\nSNOWBALL_REQUIRE_BROWSER: browser tests were skipped or missing: {reason}")
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox():
+    from crm.sms import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    yield MemoryBackend.outbox
+
+
+@pytest.fixture
+def sms_outbox(_sms_outbox):
+    return _sms_outbox
+
+
+@pytest.fixture
+def sales(db):
+    return DepartmentFactory(code="sales", name="销售部")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(code="engineering", name="工程部")
+
+
+@pytest.fixture
+def owner(sales):
+    """A consultant who owns what the test is about."""
+    return UserFactory(
+        username="zhangwei", name="张伟", department=sales, roles=[Role.SALES_CONSULTANT]
+    )
+
+
+@pytest.fixture
+def colleague(sales):
+    """A consultant in the same department who does not own it."""
+    return UserFactory(
+        username="lina", name="李娜", department=sales, roles=[Role.SALES_CONSULTANT]
+    )
+
+
+@pytest.fixture
+def outsider(other_department):
+    """Staff of another department, with no business seeing it."""
+    return UserFactory(
+        username="majun", name="马军", department=other_department, roles=[Role.TECHNICIAN]
+    )
+
+
+@pytest.fixture
+def manager(sales):
+    person = UserFactory(
+        username="liuyang", name="刘洋", department=sales, roles=[Role.SALES_MANAGER]
+    )
+    sales.head = person
+    sales.save(update_fields=["head"])
+    return person
+
+
+@pytest.fixture
+def general_manager(db):
+    executive = DepartmentFactory(code="executive", name="总经理办公室")
+    return UserFactory(
+        username="wangjianguo", name="王建国", department=executive, roles=[Role.GENERAL_MANAGER]
+    )
+
+
+@pytest.fixture
+def make_user(db, sales):
+    def make(role: str, **kwargs):
+        kwargs.setdefault("department", sales)
+        return UserFactory(roles=[role], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory()
