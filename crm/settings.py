@@ -2,10 +2,10 @@
 
 import os
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crm.context_processors.snowball",
             ],
-            "builtins": ["django.templatetags.i18n"],
+            "builtins": ["django.templatetags.i18n", "crm.templatetags.snowball"],
         },
     }
 ]
@@ -247,16 +247,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "deliver-pending-sms": {
-        "task": "crm.tasks.deliver_pending_sms",
-        "schedule": timedelta(minutes=2),
-    },
-    "warn-missing-work-calendar": {
-        "task": "crm.tasks.warn_missing_work_calendar",
-        "schedule": crontab(hour=8, minute=0),
-    },
-}
+# Each app lists its sweeps in <app>/schedule.py (plain data, safe to import here).
+CELERY_BEAT_SCHEDULE = {}
+for _app in ("crm", "archives", "visits", "complaints", "repairs", "billing"):
+    CELERY_BEAT_SCHEDULE.update(import_module(f"{_app}.schedule").BEAT)
 
 # --- Cache ----------------------------------------------------------------------------------
 if REDIS_URL:

@@ -24,6 +24,11 @@ crm_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include(crm_patterns)),
+    path("archives/", include("archives.urls")),
+    path("visits/", include("visits.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("repairs/", include("repairs.urls")),
+    path("billing/", include("billing.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

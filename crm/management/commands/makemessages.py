@@ -5,7 +5,8 @@ makemessages would put their strings in a project-wide catalog. Here each templa
 its app's own locale/ folder (shared templates to crm's), so every app carries its complete
 translation and two people translating different apps never edit the same file.
 
-    python manage.py makemessages -l zh_Hans
+    python manage.py makemessages -l zh_Hans              # every app
+    python manage.py makemessages -l zh_Hans --app visits # one app's catalog only
 """
 
 import os
@@ -19,7 +20,17 @@ IGNORED = ["var", "var/*", "tests", "tests/*", "bench", "bench/*", "node_modules
 
 
 class Command(makemessages.Command):
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--app",
+            action="append",
+            default=[],
+            help="Only update the catalog of this app (may repeat).",
+        )
+
     def handle(self, *args, **options):
+        self.only_apps = set(options.pop("app", []) or [])
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *IGNORED]
         for config in self._local_apps():
             (Path(config.path) / "locale").mkdir(exist_ok=True)
@@ -43,4 +54,7 @@ class Command(makemessages.Command):
             else:
                 app_path = labels["crm"]  # base.html, includes/, registration/, errors
             translatable.locale_dir = str(app_path / "locale")
+        if self.only_apps:
+            wanted = {str(labels[label] / "locale") for label in self.only_apps}
+            files = [f for f in files if f.locale_dir in wanted]
         return files

@@ -1,1 +1,0 @@
-"""Customer archives: customers, units occupied, profile templates, ownership, access grants."""
