@@ -135,7 +135,8 @@ class CustomerForm(forms.ModelForm):
             ("region", "region"),
             ("customer_type", "customer_type"),
         ]:
-            self.fields[name].queryset = Classification.objects.filter(dimension=dimension)
+            if name in self.fields:
+                self.fields[name].queryset = Classification.objects.filter(dimension=dimension)
         self.fields["project"].queryset = Project.objects.filter(is_active=True)
         if self.instance.pk and self.instance.id_number_masked:
             self.fields["id_number"].help_text = _(
@@ -387,3 +388,74 @@ class AttachmentForm(forms.Form):
             )
         upload.detected_type = kind.mime
         return upload
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Customer list"),
+        help_text=_(".xlsx, or .csv in UTF-8 or GBK; the first row holds the column names"),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner of the imported archives"),
+        required=False,
+        queryset=User.objects.working().with_role(Role.SALES_CONSULTANT, Role.SALES_MANAGER),
+        empty_label=_("Public pool"),
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"), required=False, queryset=Project.objects.filter(is_active=True)
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per column of the uploaded file: which archive field it fills."""
+
+    def __init__(self, *args, headers: list[str], mapping: dict[str, str], **kwargs):
+        from archives.spreadsheets import FIELDS
+
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(ignore)")), *FIELDS.items()]
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or _("Column %(n)s") % {"n": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping.get(str(index), ""),
+            )
+
+    def clean(self):
+        data = super().clean()
+        chosen = [value for value in data.values() if value]
+        duplicates = {value for value in chosen if chosen.count(value) > 1}
+        if duplicates:
+            raise ValidationError(_("Each field may come from one column only."))
+        if "name" not in chosen:
+            raise ValidationError(_("Choose the column that holds the name."))
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            name.removeprefix("col_"): value for name, value in self.cleaned_data.items() if value
+        }
+
+
+class CompositionForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        required=False,
+        queryset=Project.objects.filter(is_active=True),
+        empty_label=_("All"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError(_("The period ends before it starts."))
+        return data

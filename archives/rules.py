@@ -23,6 +23,7 @@ from archives.models import (
     CustomerPhone,
     Deal,
     FamilyMember,
+    ImportBatch,
     Occupancy,
     Secrecy,
     StatusChange,
@@ -138,3 +139,9 @@ def access_basis(user, customer: Customer) -> str:
         if role in roles:
             return str(labels[role])
     return str(_("administrator")) if user.is_superuser else ""
+
+
+@permissions.rule(ImportBatch)
+def _imports(user, action, queryset: QuerySet) -> QuerySet:
+    """An uploaded list is seen only by the person who uploaded it."""
+    return queryset.filter(created_by=user)

@@ -3,4 +3,11 @@
 Plain data only (no model imports): settings.py imports this module.
 """
 
-BEAT: dict = {}
+from datetime import timedelta
+
+BEAT: dict = {
+    "archives-purge-stale-imports": {
+        "task": "archives.tasks.purge_stale_imports",
+        "schedule": timedelta(hours=1),
+    },
+}

@@ -518,6 +518,106 @@ def log_access(*, user, customer: Customer | None, action: str, detail: str = ""
     )
 
 
+@transaction.atomic
+def import_customers(*, batch, by) -> tuple[int, int]:
+    """Open an archive for every good row of a confirmed import, all in one transaction.
+
+    Rows are checked again: a mobile registered since the preview is skipped, never doubled.
+    The uploaded rows are cleared afterwards; only the counts remain.
+    """
+    from archives.models import ImportBatch
+    from archives.spreadsheets import check_rows, registration_fields
+
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != ImportBatch.State.PREVIEW:
+        raise ValidationError(_("This import has already been confirmed or cancelled."))
+    company = default_company(by, batch.project)
+    checks = check_rows(batch.rows, batch.mapping, company=company, user=by)
+    good = [check for check in checks if check.ok]
+    for check in good:
+        register_customer(
+            by=by, owner=batch.owner, project=batch.project, **registration_fields(check.cleaned)
+        )
+    batch.state = ImportBatch.State.DONE
+    batch.imported, batch.skipped = len(good), len(checks) - len(good)
+    batch.rows = []
+    batch.finished_at = timezone.now()
+    batch.save()
+    return batch.imported, batch.skipped
+
+
+@transaction.atomic
+def cancel_import(*, batch) -> None:
+    from archives.models import ImportBatch
+
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PREVIEW).update(
+        state=ImportBatch.State.CANCELLED, rows=[], finished_at=timezone.now()
+    )
+
+
+def purge_stale_imports(*, older_than: dt.timedelta = dt.timedelta(hours=24)) -> int:
+    """Uploaded lists nobody confirmed are personal data without a purpose: drop their rows."""
+    from archives.models import ImportBatch
+
+    stale = ImportBatch.objects.filter(
+        state=ImportBatch.State.PREVIEW, created_at__lt=timezone.now() - older_than
+    )
+    return stale.update(state=ImportBatch.State.CANCELLED, rows=[], finished_at=timezone.now())
+
+
+@transaction.atomic
+def export_customers(*, user, customers) -> bytes:
+    """The .xlsx of archives `user` may export, each export registered in the access log."""
+    from archives.spreadsheets import export_workbook
+
+    customers = list(customers)
+    bases = _export_bases(user, customers)
+    detail = _("List export of %(count)s archives") % {"count": len(customers)}
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=user,
+            customer=customer,
+            customer_number=customer.number,
+            action=AccessAction.EXPORT,
+            basis=bases[customer.pk],
+            detail=detail,
+        )
+        for customer in customers
+    )
+    return export_workbook(customers, user)
+
+
+def _export_bases(user, customers) -> dict[int, str]:
+    """By what right each archive was exported, in two queries for the whole list."""
+    from crm import permissions
+    from crm.roles import Role, roles_of
+
+    pks = [customer.pk for customer in customers]
+    co_owned = set(
+        Customer.co_owners.through.objects.filter(customer_id__in=pks, user=user).values_list(
+            "customer_id", flat=True
+        )
+    )
+    granted = dict(
+        permissions.live_grants(Customer, user, "export_customer")
+        .filter(content_object_id__in=pks)
+        .values_list("content_object_id", "pk")
+    )
+    labels = dict(Role.choices)
+    role = next((str(labels[r]) for r in Role.values if r in roles_of(user)), "")
+    bases = {}
+    for customer in customers:
+        if customer.owner_id == user.pk:
+            bases[customer.pk] = str(_("owner"))
+        elif customer.pk in co_owned:
+            bases[customer.pk] = str(_("co-owner"))
+        elif customer.pk in granted:
+            bases[customer.pk] = _("grant #%(id)s") % {"id": granted[customer.pk]}
+        else:
+            bases[customer.pk] = role or str(_("administrator"))
+    return bases
+
+
 def reveal_id_number(*, customer: Customer, user) -> str:
     """Show the full ID number: an explicit, logged action (R-ACC-06)."""
     log_access(user=user, customer=customer, action=AccessAction.REVEAL, detail="id_number")

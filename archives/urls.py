@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from archives import views
+from archives import views, views_io, views_reports
 
 app_name = "archives"
 
@@ -31,6 +31,10 @@ urlpatterns = [
         views.attachment_download,
         name="attachment_download",
     ),
+    path("export/", views_io.customer_export, name="customer_export"),
+    path("import/", views_io.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views_io.import_preview, name="import_preview"),
+    path("composition/", views_reports.composition, name="composition"),
     path("units/", views.unit_files, name="unit_files"),
     path("units/<int:pk>/", views.unit_file, name="unit_file"),
 ]

@@ -21,6 +21,7 @@ from archives.models.customers import (
     StatusChange,
 )
 from archives.models.events import CustomerEvent, EventKind
+from archives.models.imports import ImportBatch
 from archives.models.profile import (
     FamilyMember,
     ItemKind,
@@ -50,6 +51,7 @@ __all__ = [
     "FamilyMember",
     "Gender",
     "Grade",
+    "ImportBatch",
     "ItemKind",
     "Occupancy",
     "OccupancyRole",
