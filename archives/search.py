@@ -1,9 +1,10 @@
 """Finding a customer the way a sales office asks: by name, any phone or its last four digits,
 archive number, company name, or pinyin and pinyin initials (R-ARC-15).
 
-Each archive keeps `search_keys`: its name, full pinyin and initials for every reading of a
-polyphonic surname (曾 zeng, 单 shan, 仇 qiu …), plus the employer. On PostgreSQL a trigram
-index makes `icontains` on it fast; SQLite scans, which is fine at its scale.
+Each archive keeps `search_keys`: its name and the name's tails (小明, 明), full pinyin and
+initials for every reading of a polyphonic surname (曾 zeng, 单 shan, 仇 qiu …), the
+employer, and its number. A query matches when each of its words starts one of these words:
+on PostgreSQL a full-text prefix query served by a GIN index, on SQLite a LIKE.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from pypinyin import Style, lazy_pinyin, pinyin
 
 # Surnames whose reading differs from the character's everyday reading.
@@ -71,36 +73,80 @@ def _name_readings(name: str) -> list[list[str]]:
     return readings[:_MAX_READINGS]
 
 
-def build_search_keys(name: str, *extra: str) -> str:
-    keys: list[str] = [name.lower()]
-    if re.search(r"[\u4e00-\u9fff]", name):
+def _suffixes(text: str) -> list[str]:
+    """小明 and 明 for 曾小明, so a given name alone finds the archive by prefix."""
+    return [text[index:] for index in range(1, len(text))] if _CJK.search(text) else []
+
+
+def build_search_keys(name: str, *extra: str, number: str = "") -> str:
+    """Space-separated words that a prefix search can match (see search_customers)."""
+    name = name.strip()
+    keys: list[str] = [name.lower(), *_suffixes(name)]
+    if _CJK.search(name):
         for syllables in _name_readings(name):
             syllables = [s for s in syllables if s]
             if not syllables:
                 continue
             keys.append("".join(syllables))
             keys.append("".join(s[0] for s in syllables))
-    keys += [value.lower() for value in extra if value]
-    return " ".join(dict.fromkeys(keys))
+    for value in extra:
+        if value:
+            keys += [value.lower(), *_suffixes(value)]
+    if number:
+        keys += [number.lower(), *number.lower().split("-"), number.rsplit("-", 1)[-1].lstrip("0")]
+    return " ".join(dict.fromkeys(key.replace(" ", "") for key in keys if key))
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TOKEN = re.compile(r"[0-9a-z\u4e00-\u9fff]+")
+
+
+class PrefixMatch(Func):
+    """PostgreSQL full-text prefix match: every word of the query starts a word of the keys.
+    Served by the GIN index on to_tsvector('simple', search_keys) (migration 0005)."""
+
+    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
+    template = "(to_tsvector('simple'::regconfig, %(expressions)s))"
+    output_field = BooleanField()
+
+
+def _keys_match(tokens: list[str]):
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{token}:*" for token in tokens)
+        return PrefixMatch(F("search_keys"), Value(query))
+    condition = Q()
+    for token in tokens:  # SQLite: the same word-prefix test as LIKEs, quick at its scale
+        condition &= Q(search_keys__startswith=token) | Q(search_keys__contains=f" {token}")
+    return condition
 
 
 def search_customers(queryset: QuerySet, query: str) -> QuerySet:
+    """Name, pinyin, initials, company, archive number (word prefixes), or a phone (full or
+    its last four digits).
+
+    Phone matches are fetched first as a short list of ids, so on PostgreSQL the whole test
+    is `words match OR id = ANY(list)`: two index scans joined by a BitmapOr.
+    """
     from archives.models import CustomerPhone
 
-    text = (query or "").strip()
-    if not text:
+    text = (query or "").strip().lower()
+    tokens = _TOKEN.findall(text)
+    if not tokens:
         return queryset
-    digits = re.sub(r"\D", "", text)
-    condition = Q(search_keys__icontains=text.lower()) | Q(number__iexact=text)
-    if text.upper().startswith(("KH-", "KH")) and len(text) >= 4:
-        condition |= Q(number__icontains=text.upper())
-    if digits and len(digits) == len(re.sub(r"[\s\-+]", "", text)):
-        phones = CustomerPhone.objects.filter(customer=OuterRef("pk"))
-        if len(digits) == 4:
-            condition |= Exists(phones.filter(tail=digits))
-        elif len(digits) >= 7:
-            condition |= Exists(phones.filter(number__endswith=digits[-11:]))
+    condition = Q(_keys_match(tokens))
+    digits = "".join(tokens) if all(token.isdigit() for token in tokens) else ""
+    phones = CustomerPhone.objects.none()
+    if len(digits) == 4:
+        phones = CustomerPhone.objects.filter(tail=digits)
+    elif len(digits) >= 7:
+        phones = CustomerPhone.objects.filter(number__endswith=digits[-11:])
+    if digits:
+        ids = list(phones.values_list("customer_id", flat=True)[:MAX_PHONE_MATCHES])
+        condition |= Q(pk__in=ids)
     return queryset.filter(condition)
+
+
+MAX_PHONE_MATCHES = 1000
 
 
 def readings_for_display(name: str) -> list[str]:

@@ -148,7 +148,9 @@ def register_customer(
         **fields,
     )
     _set_id_number(customer, id_number)
-    customer.search_keys = build_search_keys(customer.name, customer.employer)
+    customer.search_keys = build_search_keys(
+        customer.name, customer.employer, number=customer.number
+    )
     _stamp(customer, by, _("Archive opened"))
     customer.save()
     try:
@@ -231,7 +233,9 @@ def update_customer(*, customer: Customer, by, changes: dict, reason: str = "") 
         setattr(customer, field, value)
     if id_number:
         _set_id_number(customer, id_number)
-    customer.search_keys = build_search_keys(customer.name, customer.employer)
+    customer.search_keys = build_search_keys(
+        customer.name, customer.employer, number=customer.number
+    )
     _stamp(customer, by, reason.strip() or _("Information added"))
     customer.save()
     return [*changes, *(["id_number"] if id_number else [])]

@@ -98,6 +98,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "customers": page.object_list,
             "full_for_role": privacy.role_sees_full_contact(request.user),
+            "filters_active": form.is_bound
+            and form.is_valid()
+            and any(
+                value for name, value in form.cleaned_data.items() if name not in ("q", "sort")
+            ),
             "can_export": request.user.has_perm("archives.export_customer"),
         },
     )

@@ -281,7 +281,7 @@ class Customer(BirthdayFields):
     greeting_opt_out = models.BooleanField(_("no greetings"), default=False)
 
     # Who they are
-    name = models.CharField(_("name"), max_length=100, db_index=True)
+    name = models.CharField(_("customer name"), max_length=100, db_index=True)
     search_keys = models.TextField(editable=False, default="")
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from archives.models.customers import BirthdayFields, Customer
@@ -173,7 +174,7 @@ class Relation(models.TextChoices):
 class FamilyMember(BirthdayFields):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="family")
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     work_or_school = models.CharField(_("work or school"), max_length=100, blank=True)
     education = models.CharField(_("education"), max_length=100, blank=True)
