@@ -234,7 +234,9 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        "polling_interval": 0.5,
     }
     # The file transport has no broadcast; remote control would only slow shutdown down.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
