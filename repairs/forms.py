@@ -84,7 +84,10 @@ class CustomerOrderForm(forms.Form):
         help_text=_("Listed jobs are dispatched at once; others wait for a quote and consent."),
     )
     urgency = forms.ChoiceField(
-        label=_("When"), choices=Urgency.choices, initial=Urgency.ASAP, widget=forms.RadioSelect
+        label=_("When to come"),
+        choices=Urgency.choices,
+        initial=Urgency.ASAP,
+        widget=forms.RadioSelect,
     )
     appointment_at = forms.DateTimeField(label=_("Appointment"), required=False, widget=APPOINTMENT)
     photos = PhotosField(label=_("Photos"))
@@ -173,7 +176,7 @@ class QuoteForm(forms.Form):
                 label=_("Item"), max_length=150, required=False
             )
             self.fields[f"unit_{n}"] = forms.CharField(
-                label=_("Unit"), max_length=20, required=False, initial="项"
+                label=_("Unit of measure"), max_length=20, required=False, initial="项"
             )
             self.fields[f"quantity_{n}"] = forms.DecimalField(
                 label=_("Quantity"), max_digits=8, decimal_places=2, required=False, initial=1
@@ -232,7 +235,9 @@ def technicians():
 
 
 class DispatchForm(forms.Form):
-    lead = forms.ModelChoiceField(label=_("Lead technician"), queryset=User.objects.none())
+    lead = forms.ModelChoiceField(
+        label=_("Lead technician"), queryset=User.objects.none(), empty_label=_("Choose…")
+    )
     helpers = forms.ModelMultipleChoiceField(
         label=_("Also send"),
         queryset=User.objects.none(),
@@ -307,7 +312,7 @@ class DecisionForm(forms.Form):
 class MaterialForm(forms.Form):
     material = forms.CharField(label=_("Material supplied by the customer"), max_length=100)
     result = forms.ChoiceField(
-        label=_("Result"), choices=MaterialResult.choices, widget=forms.RadioSelect
+        label=_("Check result"), choices=MaterialResult.choices, widget=forms.RadioSelect
     )
     advice = forms.CharField(
         label=_("Advice given"),
@@ -369,7 +374,7 @@ class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All")), ("open", _("Open")), *OrderStatus.choices],
+        choices=[("", _("All")), ("open", _("Not finished")), *OrderStatus.choices],
     )
     kind = forms.ChoiceField(
         label=_("Form"),

@@ -13,8 +13,9 @@ from django.utils import timezone
 from repairs.models import Clock, ClockKind, ClockState
 
 BAR_HEIGHT = 22
-LABEL_WIDTH = 150
-CHART_WIDTH = 520
+LABEL_WIDTH = 170
+CHART_WIDTH = 600
+TEXT_ROOM = 120  # room right of the longest bar for "3 / 20 (15%)"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def measured(year: int):
 
 def _bars(rows: list[tuple[str, int, int]]) -> dict:
     top = max((value for _l, value, _t in rows), default=0) or 1
-    scale = (CHART_WIDTH - LABEL_WIDTH - 60) / top
+    scale = (CHART_WIDTH - LABEL_WIDTH - TEXT_ROOM) / top
     bars = [
         Bar(label, value, total, 4 + i * (BAR_HEIGHT + 6), round(value * scale))
         for i, (label, value, total) in enumerate(rows)
@@ -108,7 +109,7 @@ def by_month(year: int) -> dict:
     # TruncMonth works in the current time zone (Shanghai), so .month is the local month.
     found = {row["month"].month: row for row in counts}
     top = max((row["broken"] for row in found.values()), default=0) or 1
-    plot_height, step = 140, 40
+    plot_height, step, top_room = 140, 40, 20
     columns = []
     for month in range(1, 13):
         row = found.get(month, {"broken": 0, "total": 0})
@@ -119,17 +120,17 @@ def by_month(year: int) -> dict:
                 "broken": row["broken"],
                 "total": row["total"],
                 "x": 30 + (month - 1) * step,
-                "y": 10 + plot_height - height,
+                "y": top_room + plot_height - height,
                 "height": height,
-                "text_y": 10 + plot_height - height - 4,
+                "text_y": top_room + plot_height - height - 4,
             }
         )
     return {
         "columns": columns,
         "width": 30 + 12 * step,
-        "height": plot_height + 40,
-        "base_y": 10 + plot_height,
-        "label_y": plot_height + 28,
+        "height": top_room + plot_height + 30,
+        "base_y": top_room + plot_height,
+        "label_y": top_room + plot_height + 18,
         "bar_width": step - 12,
     }
 

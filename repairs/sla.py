@@ -99,6 +99,12 @@ def set_responsible(order: WorkOrder, person, kinds=ONSITE_KINDS) -> None:
     order.clocks.filter(kind__in=kinds, state=ClockState.RUNNING).update(responsible=person)
 
 
+def by_deadline(orders) -> list[WorkOrder]:
+    """Orders whose running clock ends first come first (orders from `for_list()`)."""
+    far = timezone.now() + dt.timedelta(days=3650)
+    return sorted(orders, key=lambda o: min((c.due_at for c in o.running_clocks), default=far))
+
+
 # --- The beat sweep -------------------------------------------------------------------------
 
 

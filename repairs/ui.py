@@ -10,7 +10,7 @@ from archives import timeline
 from crm import dashboard, handover, navigation, permissions
 from crm.navigation import NavItem
 from crm.roles import Role
-from repairs import charges
+from repairs import charges, sla
 from repairs.models import Assignment, Clock, OrderStatus, WorkOrder
 
 BADGE = _("Repairs")
@@ -75,6 +75,7 @@ def _front_desk(request):
         "today": today.for_list().order_by("-received_at")[:8],
         "today_count": today.count(),
         "running": running.for_list().order_by("received_at")[:8],
+        "running_count": running.count(),
         "to_finance": charges.awaiting_finance().count(),
         "due": charges.handoff_due(charges.month_start(timezone.localdate())),
         "now": timezone.now(),
@@ -106,7 +107,7 @@ def _technician(request):
         status__in=[*OrderStatus.open(), OrderStatus.REFUSED]
     )
     return {
-        "jobs": mine.for_list().order_by("received_at"),
+        "jobs": sla.by_deadline(mine.for_list()),
         "queue": _visible(request, WorkOrder.objects.in_queue()).count(),
         "to_return": WorkOrder.objects.assigned_to(request.user)
         .filter(status=OrderStatus.DONE, signed_off_at__isnull=True)

@@ -69,8 +69,6 @@ def clean_signature(data_url: str) -> bytes:
 
 def _ink(image: Image.Image) -> int:
     """How many pixels carry ink (visible and not white)."""
-    alpha = image.getchannel("A")
-    grey = image.convert("L")
-    return sum(
-        1 for a, g in zip(alpha.getdata(), grey.getdata(), strict=True) if a > 32 and g < 200
-    )
+    alpha = image.getchannel("A").tobytes()
+    grey = image.convert("L").tobytes()
+    return sum(1 for a, g in zip(alpha, grey, strict=True) if a > 32 and g < 200)

@@ -6,7 +6,7 @@ from django.db import migrations
 
 # kind, minutes, warn before (minutes), time of day
 LIMITS = [
-    ("write", 2, 1, None),  # the order is written within 2 minutes of the call
+    ("write", 2, 0, None),  # the order is written within 2 minutes of the call
     ("notify", 5, 2, None),  # engineering is told within 5 minutes
     ("quote", 15, 5, None),  # an unlisted job is assessed and priced within 15 minutes
     ("onsite_urgent", 10, 3, None),  # a listed urgent job has a technician on site in 10

@@ -25,8 +25,8 @@ class DutyShift(models.Model):
         related_name="repair_duty_shifts",
         limit_choices_to={"groups__name__in": ["engineering_supervisor", "technician"]},
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("on duty from"))
+    ends_at = models.DateTimeField(_("on duty until"))
     note = models.CharField(_("note"), max_length=100, blank=True)
 
     objects = DutyShiftQuerySet.as_manager()

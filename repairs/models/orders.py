@@ -311,7 +311,7 @@ class OrderLine(models.Model):
     )
     code = models.CharField(_("code"), max_length=20, blank=True)
     name = models.CharField(_("item"), max_length=150)
-    unit = models.CharField(_("unit"), max_length=20)
+    unit = models.CharField(_("unit of measure"), max_length=20)
     quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2)
     labour_price = models.DecimalField(_("labour"), max_digits=10, decimal_places=2)
     material_price = models.DecimalField(_("material"), max_digits=10, decimal_places=2)
@@ -408,9 +408,9 @@ class Photo(models.Model):
 
 
 class MaterialResult(models.TextChoices):
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
-    POOR = "poor", _("Poor quality")
+    PASSED = "passed", _("Up to standard")
+    FAILED = "failed", _("Not up to standard")
+    POOR = "poor", _("Of poor quality")
 
 
 class MaterialCheck(models.Model):
@@ -418,7 +418,7 @@ class MaterialCheck(models.Model):
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="material_checks")
     material = models.CharField(_("material"), max_length=100)
-    result = models.CharField(_("result"), max_length=8, choices=MaterialResult.choices)
+    result = models.CharField(_("check result"), max_length=8, choices=MaterialResult.choices)
     advice = models.CharField(_("advice given"), max_length=300, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -447,7 +447,7 @@ class FinanceBatch(models.Model):
     management fee."""
 
     month = models.DateField(_("month"), unique=True)
-    sent_at = models.DateTimeField(_("sent at"))
+    sent_at = models.DateTimeField(_("handed over at"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),

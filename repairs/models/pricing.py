@@ -23,7 +23,7 @@ class PriceItemQuerySet(models.QuerySet):
 
 
 class PriceItem(Bilingual, models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(_("item code"), max_length=20, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     unit_zh = models.CharField(_("unit (Chinese)"), max_length=10, help_text=_("e.g. 个, 次, 米"))

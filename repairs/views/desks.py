@@ -136,7 +136,7 @@ def charges_export(request: HttpRequest) -> HttpResponse:
     sheet.title = f"{context['month']:%Y-%m}"
     sheet.append(
         [
-            _("Number"),
+            _("Order number"),
             _("Customer"),
             _("Address"),
             _("Completed"),

@@ -20,7 +20,7 @@ from crm import permissions
 from crm.models import Unit
 from crm.phones import national
 from crm.roles import Role, has_role
-from repairs import services, tenants
+from repairs import services, sla, tenants
 from repairs.forms import CustomerOrderForm, OrderFilterForm, PublicOrderForm
 from repairs.models import Clock, ClockKind, OrderKind, OrderStatus, Photo, WorkOrder
 from repairs.views.context import detail_context, form_clock, print_copies
@@ -349,7 +349,7 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
         request,
         "repairs/my_jobs.html",
         {
-            "active": active.for_list().order_by("received_at"),
+            "active": sla.by_deadline(active.for_list()),
             "to_return": to_return.for_list().order_by("completed_at"),
             "queue": queue.for_list().order_by("received_at"),
             "now": timezone.now(),
