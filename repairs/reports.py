@@ -13,8 +13,8 @@ from django.utils import timezone
 from repairs.models import Clock, ClockKind, ClockState
 
 BAR_HEIGHT = 22
-LABEL_WIDTH = 170
-CHART_WIDTH = 600
+LABEL_WIDTH = 200
+CHART_WIDTH = 640
 TEXT_ROOM = 120  # room right of the longest bar for "3 / 20 (15%)"
 
 
