@@ -10,7 +10,7 @@ from archives import timeline
 from crm import dashboard, handover, navigation, permissions
 from crm.navigation import NavItem
 from crm.roles import Role
-from repairs import charges, sla
+from repairs import charges, services, sla
 from repairs.models import Assignment, Clock, OrderStatus, WorkOrder
 
 BADGE = _("Repairs")
@@ -238,8 +238,6 @@ def _open_items(user) -> list[handover.HandoverItem]:
 
 
 def _transfer(items, to_user=None, by=None, *, to=None) -> int:
-    from repairs import services
-
     return services.transfer_jobs(
         assignment_ids=[item.pk for item in items], to_user=to_user or to, by=by
     )

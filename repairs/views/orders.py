@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from archives import privacy
-from archives.models import Customer
+from archives.models import Customer, Occupancy
 from crm import permissions
 from crm.models import Unit
 from crm.phones import national
@@ -126,8 +126,6 @@ def _tenant_initial(request, occupancy_pk) -> dict:
 def _units_of(customer_pk):
     if not customer_pk:
         return Unit.objects.none()
-    from archives.models import Occupancy
-
     current = Occupancy.objects.current().filter(customer_id=customer_pk)
     return Unit.objects.with_location().filter(pk__in=current.values("unit_id"))
 
