@@ -1,1 +1,0 @@
-"""Repair work orders, the paid-repair price list and SLA clocks."""
