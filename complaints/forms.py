@@ -113,7 +113,9 @@ class IntakeForm(forms.Form):
     letter_delivery = forms.ChoiceField(
         label=_("Delivered"), choices=Delivery.choices, initial=Delivery.BY_HAND, required=False
     )
-    letter_pages = forms.IntegerField(label=_("Pages"), min_value=1, initial=1, required=False)
+    letter_pages = forms.IntegerField(
+        label=_("Number of pages"), min_value=1, initial=1, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

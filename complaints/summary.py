@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from archives.models import CustomerEvent, EventKind
 from complaints.models import Category, Kind, Severity, Status
 
-CHART_WIDTH = 640
-LABEL_WIDTH = 150
-VALUE_WIDTH = 50
-BAR_HEIGHT = 22
+CHART_WIDTH = 480
+LABEL_WIDTH = 112
+VALUE_WIDTH = 40
+BAR_HEIGHT = 24
 BAR_GAP = 8
 
 REPLY_BUCKETS = [
@@ -37,7 +37,7 @@ class Bar:
 
     @property
     def text_y(self) -> int:
-        return self.y + BAR_HEIGHT // 2 + 4
+        return self.y + BAR_HEIGHT // 2 + 5
 
     @property
     def value_x(self) -> int:

@@ -35,6 +35,8 @@ def _waiting(request):
     """Complaints waiting for a reply, with their clocks: everything for the front desk and
     customer service, the department's own for a department head."""
     user = request.user
+    if Role.GENERAL_MANAGER in roles_of(user):
+        return None  # the general manager has the major-complaints panel and the lists
     headed = list(Department.objects.filter(head=user).values_list("pk", flat=True))
     takes_all = bool(roles_of(user) & TAKERS)
     if not takes_all and not headed:

@@ -12,14 +12,25 @@
     }
   }
 
+  function applyCustomer(radio) {
+    var intake = radio.closest("[data-intake]");
+    var unit = intake && intake.querySelector("select[name=unit]");
+    if (unit && radio.checked && radio.getAttribute("data-unit")) {
+      unit.value = radio.getAttribute("data-unit");
+    }
+  }
+
+  // A single match comes back already chosen: its unit is filled in too.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var chosen = event.target.querySelector && event.target.querySelector("input[name=customer]:checked");
+    if (chosen) { applyCustomer(chosen); }
+  });
+
   document.addEventListener("change", function (event) {
     var el = event.target;
     var intake = el.closest && el.closest("[data-intake]");
-    if (intake && el.name === "customer" && el.checked) {
-      var unit = intake.querySelector("select[name=unit]");
-      if (unit && el.getAttribute("data-unit")) {
-        unit.value = el.getAttribute("data-unit");
-      }
+    if (intake && el.name === "customer") {
+      applyCustomer(el);
     }
     if (intake && el.name === "channel") {
       showLetter(intake);
