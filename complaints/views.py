@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from archives import privacy
 from archives.models import Customer, CustomerPhone, Occupancy
@@ -265,10 +265,13 @@ def _lookup_rows(request, customers) -> list[dict]:
 
 
 @login_required
-@require_GET
+@require_POST
 def customer_lookup(request: HttpRequest) -> HttpResponse:
-    """HTMX: customers the user may see, found by name, pinyin, phone or unit number."""
-    text = (request.GET.get("find") or "").strip()
+    """HTMX: customers the user may see, found by name, pinyin, phone or unit number.
+
+    POST, although it only reads: what is typed is a name or a phone number, and personal
+    data stays out of URLs and access logs."""
+    text = (request.POST.get("find") or "").strip()
     customers = []
     if len(text) >= 1:
         visible = visible_customers(request.user)

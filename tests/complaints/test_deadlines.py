@@ -181,3 +181,22 @@ def test_two_sweeps_at_once_escalate_once(make_complaint):
         thread.join()
     assert sum(results) == 12
     assert ComplaintLog.objects.filter(action=LogAction.ESCALATED).count() == 12
+
+
+def test_the_sweep_is_on_the_beat_schedule(settings):
+    """R-CMP-03: beat runs the sweep every few minutes, by task name."""
+    from crm.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["complaints-reply-deadlines"]
+    assert entry["task"] == "complaints.tasks.sweep_reply_deadlines"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= dt.timedelta(minutes=10)
+
+
+@pytest.mark.django_db
+def test_an_administrator_sets_the_deadlines_in_the_admin(admin_client):
+    """R-CMP-03: deadlines configurable per severity in the admin."""
+    response = admin_client.get("/admin/complaints/replydeadline/")
+    assert response.status_code == 200
+    rows = {row.severity: row for row in ReplyDeadline.objects.all()}
+    assert (rows["general"].workdays, rows["major"].workdays) == (3, 1)

@@ -264,3 +264,41 @@ def test_the_reply_method_of_a_written_complaint_defaults_to_writing(
     assert f'value="{ReplyMethod.WRITTEN}" id="id_replied-method_3" checked' in html or (
         'value="written"' in html and "checked" in html
     )
+
+
+@pytest.mark.django_db
+def test_the_supervisor_signs_off_a_closed_complaint(
+    client, replied, service_agent, service_head, cashier
+):
+    """R-FRM-01: the form shows who filled it in and the supervisor's sign-off."""
+    services.close_complaint(
+        complaint=replied,
+        by=service_agent,
+        outcome="已冲减",
+        opinion=Opinion.SATISFIED,
+        confirmation=ConfirmationKind.PHONE,
+        note="电话确认",
+    )
+    url = reverse("complaints:complaint_sign_off", args=[replied.pk])
+    client.force_login(service_agent)  # handles it, but is not the supervisor
+    assert client.post(url).status_code == 403
+    client.force_login(service_head)  # heads the handler's department
+    assert client.post(url).status_code == 302
+    replied.refresh_from_db()
+    assert replied.signed_off_by == service_head and replied.is_signed_off
+    html = client.get(reverse("complaints:complaint_print", args=[replied.pk])).content.decode()
+    assert "吴芳" in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_caller_is_linked_on_screen(client, make_complaint, service_agent, resident):
+    """R-CMP-01: linked later through the door — only to an archive the user may see."""
+    complaint = make_complaint(caller_name="王女士", caller_phone="13912345678")
+    client.force_login(service_agent)
+    html = client.get(complaint.get_absolute_url()).content.decode()
+    assert 'id="link"' in html
+    response = client.post(
+        reverse("complaints:complaint_link", args=[complaint.pk]), {"customer": resident.pk}
+    )
+    assert response.status_code == 302
+    assert Complaint.objects.get().customer == resident
