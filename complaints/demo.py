@@ -209,7 +209,7 @@ def _sales_promise() -> int:
     customer = _customer("马晓燕")
     if not _new(subject) or customer is None:
         return 0
-    received = _ago(days=5, hours=3)
+    received = _ago(days=6, hours=3)
     cs = crm_demo.user("wufang")
     complaint = services.receive_complaint(
         by=cs,
@@ -248,9 +248,19 @@ def _sales_promise() -> int:
         text="涉及规划调整，超出客服部权限，转销售部刘洋经理处理；已电话告知马女士答复时间。",
         department=_department("sales"),
         refer_to_head=True,
-        promised_reply_at=timezone.now() + dt.timedelta(days=3),
+        promised_reply_at=received + dt.timedelta(days=6),
         told_via=ReplyMethod.PHONE,
         at=received + dt.timedelta(days=1),
+    )
+    services.record_step(
+        complaint=complaint,
+        kind=StepKind.REPLIED,
+        text="经公司研究，会所泳池因消防规划调整推迟建设。公司承诺：泳池将于明年五月前开工、"
+        "十月前投入使用；在此之前，业主可凭业主卡免费使用滨江中心健身会所泳池。"
+        "对宣传资料表述不清给您带来的困扰，我们深表歉意。",
+        by=crm_demo.user("liuyang"),
+        method=ReplyMethod.WRITTEN,
+        at=received + dt.timedelta(days=4, hours=2),
     )
     return 1
 

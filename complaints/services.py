@@ -39,7 +39,7 @@ from complaints.models import (
     StepKind,
 )
 from crm import numbering
-from crm.models import NotificationLevel
+from crm.models import NotificationLevel, Unit
 from crm.notifications import notify
 from crm.phones import normalize_phone
 from crm.roles import Role, has_role
@@ -141,11 +141,7 @@ def _only_unit(customer):
     units = list(
         Occupancy.objects.current().filter(customer=customer).values_list("unit", flat=True)
     )
-    if len(units) != 1:
-        return None
-    from crm.models import Unit
-
-    return Unit.objects.get(pk=units[0])
+    return Unit.objects.get(pk=units[0]) if len(units) == 1 else None
 
 
 def _register_letter(
@@ -400,6 +396,8 @@ def reclassify_complaint(
     """Correct category, severity or the staff concerned. A complaint that turns out to be
     major is reported at once, and its deadline follows the stricter rule."""
     complaint = _lock(complaint)
+    if complaint.is_closed:
+        raise ValidationError(_("This complaint is closed."))
     before = {f: getattr(complaint, f) for f in ("category", "severity", "concerned_staff", "kind")}
     complaint.category, complaint.severity = category, severity
     complaint.concerned_staff = concerned_staff

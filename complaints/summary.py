@@ -156,6 +156,7 @@ def monthly_summary(visible, year: int, month: int) -> dict:
             ),
         ],
         "complaints": received.for_list().order_by("filled_at", "pk"),
+        "kind_labels": dict(Kind.choices),
     }
 
 

@@ -40,6 +40,7 @@ from complaints.models import (
     ComplaintStep,
     Confirmation,
     IncomingDocument,
+    ReplyMethod,
     Status,
     StepKind,
 )
@@ -353,7 +354,7 @@ def _detail(request, complaint: Complaint, bound: dict | None = None, status: in
             "full_contact": _full_contact(user, complaint),
             "customer_visible": customer_visible,
             "may_sign_off": can_change and _may_sign_off(user, complaint),
-            "has_reply": any(s.kind == StepKind.REPLIED for s in steps),
+            "has_letter": any(s.method == ReplyMethod.WRITTEN for s in steps),
         },
         status=status,
     )
@@ -482,12 +483,16 @@ def complaint_reclassify(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _changeable(request, pk)
     form = ReclassifyForm(request.POST)
     if form.is_valid():
-        changed = services.reclassify_complaint(
-            complaint=complaint, by=request.user, **form.cleaned_data
-        )
-        if changed:
-            messages.success(request, _("Classification saved."))
-        return redirect(complaint)
+        try:
+            changed = services.reclassify_complaint(
+                complaint=complaint, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _("Classification saved."))
+            return redirect(complaint)
     return _detail(request, complaint, {"reclassify": form}, status=400)
 
 
@@ -567,7 +572,11 @@ def complaint_print(request: HttpRequest, pk: int) -> HttpResponse:
 def reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The written reply on company letterhead (§11 二(三): 以书面回复用户)."""
     complaint = _complaint(request, pk)
-    reply = complaint.steps.filter(kind=StepKind.REPLIED).select_related("by").last()
+    reply = (
+        complaint.steps.filter(kind=StepKind.REPLIED, method=ReplyMethod.WRITTEN)
+        .select_related("by")
+        .last()
+    )
     if reply is None:
         raise Http404
     return render(

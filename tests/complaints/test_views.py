@@ -162,20 +162,26 @@ def test_a_step_out_of_order_is_refused_on_screen(client, make_complaint, servic
 
 
 @pytest.mark.django_db
-def test_print_views_have_the_company_header(client, replied, service_agent):
+def test_print_views_have_the_company_header(client, make_complaint, service_agent):
     """R-FRM-03, R-CMP-01: the opinion form and the written reply print on A4 letterhead."""
+    letter = make_complaint(channel=Channel.WRITTEN, subject="销售承诺的泳池未建")
+    take_through(letter, service_agent, method=ReplyMethod.WRITTEN)
     client.force_login(service_agent)
-    html = client.get(reverse("complaints:complaint_print", args=[replied.pk])).content.decode()
-    assert "print-header" in html and replied.number in html and "用户意见受理表" in html
-    html = client.get(reverse("complaints:reply_letter", args=[replied.pk])).content.decode()
-    assert "print-header" in html and "电话告知已冲减" in html
+    html = client.get(reverse("complaints:complaint_print", args=[letter.pk])).content.decode()
+    assert "print-header" in html and letter.number in html and "用户意见受理表" in html
+    assert letter.incoming_document.number in html
+    html = client.get(letter.get_absolute_url()).content.decode()
+    assert reverse("complaints:reply_letter", args=[letter.pk]) in html
+    html = client.get(reverse("complaints:reply_letter", args=[letter.pk])).content.decode()
+    assert "print-header" in html and "电话告知已冲减" in html and "来信" in html
 
 
 @pytest.mark.django_db
-def test_there_is_no_reply_letter_before_a_reply(client, make_complaint, service_agent):
-    complaint = make_complaint()
+def test_there_is_no_reply_letter_without_a_written_reply(client, replied, service_agent):
     client.force_login(service_agent)
-    assert client.get(reverse("complaints:reply_letter", args=[complaint.pk])).status_code == 404
+    assert client.get(reverse("complaints:reply_letter", args=[replied.pk])).status_code == 404
+    html = client.get(replied.get_absolute_url()).content.decode()
+    assert reverse("complaints:reply_letter", args=[replied.pk]) not in html
 
 
 @pytest.mark.django_db
