@@ -482,3 +482,15 @@ class ComplaintLog(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.action}"
+
+    @property
+    def display_text(self) -> str:
+        """Codes stored by the services, shown in the reader's language."""
+        if self.action == LogAction.RECEIVED and self.text in Channel.values:
+            return Channel(self.text).label
+        if self.action == LogAction.CLOSED and self.text in Opinion.values:
+            return Opinion(self.text).label
+        if self.action == LogAction.RECLASSIFIED:
+            names = [name for name in self.text.split(",") if name]
+            return "、".join(str(Complaint._meta.get_field(name).verbose_name) for name in names)
+        return self.text

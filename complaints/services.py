@@ -69,8 +69,31 @@ def _save(complaint: Complaint, by, reason: str, fields: list[str] | None = None
 
 @transaction.atomic
 def receive_complaint(
+    *, by, channel: str, letter: dict | None = None, at: dt.datetime | None = None, **details
+) -> Complaint:
+    """Take a complaint or suggestion (`details`: see _new_complaint). An unknown caller
+    leaves a name and phone and is linked to an archive later; a written one enters the
+    incoming-document register; a major one is reported at once."""
+    at = at or timezone.now()
+    complaint = _new_complaint(by=by, at=at, channel=channel, **details)
+    _stamp(complaint, by, _("Complaint received"))
+    complaint.save()
+    _log(complaint, LogAction.RECEIVED, by, complaint.channel, at)
+    if channel == Channel.WRITTEN:
+        _register_letter(complaint, by=by, at=at, **(letter or {}))
+    if complaint.department_id is not None:
+        _tell_department(complaint, by=by, at=at)
+    if complaint.is_major:
+        recipients.report_major(complaint, by=by)
+    if complaint.customer_id is not None:
+        archive_services.touch_contact(customer=complaint.customer, when=at)
+    return complaint
+
+
+def _new_complaint(
     *,
     by,
+    at: dt.datetime,
     channel: str,
     category: str,
     subject: str,
@@ -83,12 +106,7 @@ def receive_complaint(
     unit=None,
     department=None,
     concerned_staff=None,
-    letter: dict | None = None,
-    at: dt.datetime | None = None,
 ) -> Complaint:
-    """Take a complaint or suggestion. An unknown caller leaves a name and phone and is
-    linked to an archive later; a written one enters the incoming-document register."""
-    at = at or timezone.now()
     caller_name, subject, description = caller_name.strip(), subject.strip(), description.strip()
     errors = {}
     if customer is None and not (caller_name and caller_phone):
@@ -100,7 +118,7 @@ def receive_complaint(
     if errors:
         raise ValidationError(errors)
     due, warn = deadline_for(at, severity)
-    complaint = Complaint(
+    return Complaint(
         number=numbering.next_number(Complaint.NUMBER_KIND, when=at),
         filled_by=by,
         filled_at=at,
@@ -120,18 +138,6 @@ def receive_complaint(
         reply_due_at=due,
         warn_at=warn,
     )
-    _stamp(complaint, by, _("Complaint received"))
-    complaint.save()
-    _log(complaint, LogAction.RECEIVED, by, complaint.get_channel_display(), at)
-    if channel == Channel.WRITTEN:
-        _register_letter(complaint, by=by, at=at, **(letter or {}))
-    if department is not None:
-        _tell_department(complaint, by=by, at=at)
-    if severity == Severity.MAJOR:
-        recipients.report_major(complaint, by=by)
-    if customer is not None:
-        archive_services.touch_contact(customer=customer, when=at)
-    return complaint
 
 
 def _only_unit(customer):
@@ -317,7 +323,6 @@ def follow_up_complaint(
             by=by,
             promised_reply_at=promised_reply_at,
             told_via=told_via,
-            note=text,
             at=at,
         )
         complaint.refresh_from_db()
@@ -335,9 +340,7 @@ def forward_complaint(*, complaint: Complaint, department, by, note: str = "", a
 
 
 @transaction.atomic
-def refer_complaint(
-    *, complaint: Complaint, by, promised_reply_at, told_via: str, note: str = "", at=None
-) -> None:
+def refer_complaint(*, complaint: Complaint, by, promised_reply_at, told_via: str, at=None) -> None:
     """Beyond the department's authority: to its head, with the reply time the customer was
     promised — which becomes the deadline the sweep watches (§11 二(二))."""
     complaint = _lock(complaint)
@@ -362,13 +365,7 @@ def refer_complaint(
     _save(complaint, by, _("Referred to the department head"))
     head = recipients.department_head(complaint)
     when = recipients.stamp(promised_reply_at)
-    _log(
-        complaint,
-        LogAction.REFERRED,
-        by,
-        f"{head} · {when} · {ReplyMethod(told_via).label} {note}".strip(),
-        now,
-    )
+    _log(complaint, LogAction.REFERRED, by, f"{head} · {when}", now)
     notify(
         [head],
         gettext_lazy("Complaint %(number)s referred to you: reply promised by %(when)s"),
@@ -410,8 +407,7 @@ def reclassify_complaint(
         complaint.reply_due_at, complaint.warn_at = deadline_for(complaint.filled_at, severity)
         complaint.warned_at = complaint.escalated_at = None
     _save(complaint, by, _("Reclassified"))
-    labels = [str(Complaint._meta.get_field(f).verbose_name) for f in changed]
-    _log(complaint, LogAction.RECLASSIFIED, by, "、".join(labels))
+    _log(complaint, LogAction.RECLASSIFIED, by, ",".join(changed))
     if became_major and not complaint.is_closed:
         recipients.report_major(complaint, by=by)
     return changed
@@ -477,7 +473,7 @@ def close_complaint(
     if complaint.handler_id is None and has_role(by, *HANDLER_ROLES):
         complaint.handler = by
     _save(complaint, by, _("Closed"))
-    _log(complaint, LogAction.CLOSED, by, complaint.get_opinion_display(), at)
+    _log(complaint, LogAction.CLOSED, by, complaint.opinion, at)
     if complaint.customer_id:
         _start_return_visit(complaint, by)
     return complaint

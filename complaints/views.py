@@ -306,14 +306,11 @@ def _step_form(kind, complaint, data=None):
     return StepForm(data, prefix=kind)
 
 
-def _detail(request, complaint: Complaint, bound: dict | None = None, status: int = 200):
-    bound = bound or {}
-    user = request.user
-    steps = list(ComplaintStep.objects.filter(complaint=complaint).select_related("by"))
+def _clears(complaint, steps, can_change: bool, bound: dict) -> list[dict]:
+    """The five clears as the page shows them: entries, state, and a form where allowed."""
     scope = services.steps_in_scope(complaint, steps)
     allowed = services.allowed_steps(complaint, steps)
     coming = services.next_step(complaint, steps)
-    can_change = permissions.can(user, permissions.CHANGE, complaint)
     clears = []
     for kind in STEP_ORDER:
         form = None
@@ -330,6 +327,16 @@ def _detail(request, complaint: Complaint, bound: dict | None = None, status: in
                 "form": form,
             }
         )
+    return clears
+
+
+def _detail(request, complaint: Complaint, bound: dict | None = None, status: int = 200):
+    bound = bound or {}
+    user = request.user
+    steps = list(ComplaintStep.objects.filter(complaint=complaint).select_related("by"))
+    can_change = permissions.can(user, permissions.CHANGE, complaint)
+    clears = _clears(complaint, steps, can_change, bound)
+    allowed = services.allowed_steps(complaint, steps)
     closing = can_change and StepKind.RECORDED in allowed
     customer_visible = complaint.customer_id and permissions.can(
         user, permissions.VIEW, complaint.customer
