@@ -253,6 +253,16 @@ class CloseForm(forms.Form):
         help_text=_("For a confirmation by phone."),
     )
 
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None and complaint.is_written:
+            # A letter is confirmed on paper or by signature, not by phone (§11 二(三)).
+            self.fields["confirmation"].choices = [
+                (value, label)
+                for value, label in ConfirmationKind.choices
+                if value != ConfirmationKind.PHONE
+            ]
+
     def clean_signature(self) -> bytes:
         data = self.cleaned_data["signature"]
         if not data:

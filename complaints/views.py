@@ -348,7 +348,9 @@ def _detail(request, complaint: Complaint, bound: dict | None = None, status: in
             "complaint": complaint,
             "clears": clears,
             "can_change": can_change,
-            "close_form": (bound.get("close") or CloseForm()) if closing else None,
+            "close_form": (bound.get("close") or CloseForm(complaint=complaint))
+            if closing
+            else None,
             "reopen_form": (bound.get("reopen") or ReopenForm()) if complaint.is_closed else None,
             "reclassify_form": bound.get("reclassify")
             or ReclassifyForm(initial=_classes(complaint)),
@@ -442,7 +444,7 @@ def _record(kind, complaint, data, by) -> None:
 def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
     """记清楚 and close, with the customer's confirmation kept (R-CMP-04)."""
     complaint = _changeable(request, pk)
-    form = CloseForm(request.POST, request.FILES)
+    form = CloseForm(request.POST, request.FILES, complaint=complaint)
     if form.is_valid():
         data = form.cleaned_data
         try:

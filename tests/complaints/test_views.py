@@ -308,3 +308,15 @@ def test_an_unknown_caller_is_linked_on_screen(client, make_complaint, service_a
     )
     assert response.status_code == 302
     assert Complaint.objects.get().customer == resident
+
+
+@pytest.mark.django_db
+def test_summary_query_count_is_the_same_for_1_and_20_complaints(
+    client, make_complaint, service_agent, finance
+):
+    client.force_login(service_agent)
+    url = reverse("complaints:summary")
+    make_complaint(department=finance)
+    one = count_queries(client, url)
+    many(make_complaint, 19, department=finance)
+    assert count_queries(client, url) == one

@@ -278,6 +278,8 @@ def test_a_written_complaint_is_not_confirmed_by_phone(make_complaint, service_a
     with pytest.raises(ValidationError) as caught:
         close(complaint, service_agent, confirmation=ConfirmationKind.PHONE, note="电话确认")
     assert "confirmation" in caught.value.error_dict
+    offered = dict(CloseForm(complaint=complaint).fields["confirmation"].choices)
+    assert ConfirmationKind.PHONE not in offered and ConfirmationKind.WRITTEN_FORM in offered
 
 
 @pytest.mark.django_db
