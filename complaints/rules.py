@@ -1,0 +1,63 @@
+"""Who may see and handle complaints, registered with crm.permissions.
+
+- the front desk and customer service take and handle every complaint (客服部统一受理, §15);
+- the general manager sees and acts on all of them;
+- the responsible department's members see the complaints routed to it; its head also acts
+  on them (a complaint beyond the department's authority goes to the head, §11);
+- whoever handles a complaint sees and acts on it;
+- sales consultants see the complaints of the customers they own or co-own, and a sales
+  manager those of the department's customers — to read, not to handle.
+Everyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from archives.models import Customer
+from complaints.models import Complaint, ComplaintLog, ComplaintStep, Confirmation, IncomingDocument
+from crm import permissions
+from crm.roles import Role, roles_of
+
+HANDLE_ALL = frozenset({Role.FRONT_DESK, Role.CUSTOMER_SERVICE, Role.GENERAL_MANAGER})
+SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
+
+
+def _customers_of(user, roles) -> Q:
+    co_owned = Customer.co_owners.through.objects.filter(customer_id=OuterRef("pk"), user=user)
+    mine = Q(owner=user) | Q(Exists(co_owned))
+    if Role.SALES_MANAGER in roles and user.department_id:
+        mine |= Q(owner__department_id=user.department_id)
+    return Q(customer__in=Customer.objects.filter(mine).values("pk"))
+
+
+def complaint_condition(user, action: str) -> Q | None:
+    """The complaints `user` may act on; None means all of them."""
+    roles = roles_of(user)
+    if user.is_superuser or roles & HANDLE_ALL:
+        return None
+    condition = Q(department__head=user) | Q(handler=user)
+    if action == permissions.CHANGE:
+        return condition
+    if user.department_id:
+        condition |= Q(department_id=user.department_id)
+    if roles & SALES:
+        condition |= _customers_of(user, roles)
+    return condition
+
+
+@permissions.rule(Complaint)
+def _complaints(user, action, queryset: QuerySet) -> QuerySet:
+    condition = complaint_condition(user, action)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+@permissions.rule(ComplaintStep)
+@permissions.rule(ComplaintLog)
+@permissions.rule(Confirmation)
+@permissions.rule(IncomingDocument)
+def _parts_of_a_complaint(user, action, queryset: QuerySet) -> QuerySet:
+    condition = complaint_condition(user, action)
+    if condition is None:
+        return queryset
+    return queryset.filter(complaint__in=Complaint.objects.filter(condition).values("pk"))
