@@ -3,4 +3,13 @@
 Plain data only (no model imports): settings.py imports this module.
 """
 
-BEAT: dict = {}
+from datetime import timedelta
+
+BEAT: dict = {
+    # Access already ends at the expiry (the rule counts only live grants); the sweep records
+    # it, deletes the guardian rows and tells the requester.
+    "archives-end-expired-grants": {
+        "task": "archives.access.tasks.end_expired_grants",
+        "schedule": timedelta(minutes=5),
+    },
+}

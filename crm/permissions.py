@@ -98,39 +98,65 @@ def _permission(model: type[Model], codename: str):
     return Permission.objects.get(content_type=content_type, codename=codename)
 
 
-def grant_object_permission(user, codename: str, obj: Model, *, expires_at: datetime | None):
-    """Give `user` the object permission until `expires_at` (None: until revoked)."""
+def grant_object_permission(
+    user, codename: str, obj: Model, *, expires_at: datetime | None, **fields
+):
+    """Give `user` the object permission until `expires_at` (None: until revoked).
+
+    `fields` are further columns of the grant model (for archives: the confidentiality
+    `level` covered and the `source` access-request item). A second grant of the same
+    permission replaces the first: one row per user, permission and object.
+    """
     grant_model = _grant_model(type(obj))
     row, _created = grant_model.objects.update_or_create(
         user=user,
         permission=_permission(type(obj), codename),
         content_object=obj,
-        defaults={"expires_at": expires_at},
+        defaults={"expires_at": expires_at, **fields},
     )
     return row
 
 
-def revoke_object_permission(user, codename: str, obj: Model) -> int:
+def revoke_object_permission(user, codename: str, obj: Model, **filters) -> int:
     grant_model = _grant_model(type(obj))
     deleted, _per_model = grant_model.objects.filter(
-        user=user, permission__codename=codename, content_object=obj
+        user=user, permission__codename=codename, content_object=obj, **filters
     ).delete()
     return deleted
 
 
-def live_grants(model: type[Model], user, codename: str, *, now: datetime | None = None):
-    """The user's unexpired grants of `codename` on rows of `model`."""
+def revoke_grants(model: type[Model], **filters) -> int:
+    """Delete grant rows of `model` matching `filters` (e.g. those of one access request)."""
+    deleted, _per_model = _grant_model(model).objects.filter(**filters).delete()
+    return deleted
+
+
+def live_grants(model: type[Model], user, codename: str, *, now: datetime | None = None, **filters):
+    """The user's unexpired grants of `codename` on rows of `model` (narrowed by `filters`)."""
     now = now or timezone.now()
     return _grant_model(model).objects.filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
         user=user,
         permission__codename=codename,
+        **filters,
     )
 
 
-def granted(model: type[Model], user, codename: str) -> Exists:
+def granted(model: type[Model], user, codename: str, **filters) -> Exists:
     """An EXISTS over live grants, to filter or annotate a queryset of `model` in one query."""
-    return Exists(live_grants(model, user, codename).filter(content_object=OuterRef("pk")))
+    return Exists(
+        live_grants(model, user, codename, **filters).filter(content_object=OuterRef("pk"))
+    )
+
+
+def granted_ids(model: type[Model], user, codename: str, **filters) -> QuerySet:
+    """The primary keys of rows of `model` the user holds a live grant on, as a subquery.
+
+    `pk__in=granted_ids(...)` is uncorrelated: PostgreSQL computes it once and hashes it,
+    which beats a per-row EXISTS when a list scans many rows (a consultant with thousands of
+    grants among hundreds of thousands of archives).
+    """
+    return live_grants(model, user, codename, **filters).values("content_object_id")
 
 
 def remove_expired_grants(model: type[Model], *, now: datetime | None = None) -> list[tuple]:
