@@ -149,11 +149,22 @@ class SheetRecord:
 
 
 def _already_open(user, customers: list[Customer], scope: str) -> list[Customer]:
-    action = permissions.EXPORT if scope == AccessScope.EXPORT else permissions.VIEW
+    """Archives the user opens anyway (own, by role). Those open only through a grant may be
+    asked for again, to extend or widen the grant."""
+    action, codename = (
+        (permissions.EXPORT, EXPORT_CODENAME)
+        if scope == AccessScope.EXPORT
+        else (permissions.VIEW, VIEW_CODENAME)
+    )
     ids = {c.pk for c in customers}
     open_ids = set(
         permissions.visible(user, action, Customer.objects.filter(pk__in=ids)).values_list(
             "pk", flat=True
+        )
+    )
+    open_ids -= set(
+        permissions.live_grants(Customer, user, codename, content_object_id__in=ids).values_list(
+            "content_object_id", flat=True
         )
     )
     return [c for c in customers if c.pk in open_ids]

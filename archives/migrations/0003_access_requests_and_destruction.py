@@ -7,232 +7,530 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archives', '0002_seed_profile_template_and_search'),
-        ('crm', '0002_roles_and_work_calendar'),
+        ("archives", "0002_seed_profile_template_and_search"),
+        ("crm", "0002_roles_and_work_calendar"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessDecision',
+            name="AccessDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('head', 'Department head'), ('gm', 'General manager')], max_length=4, verbose_name='step')),
-                ('approved', models.BooleanField(verbose_name='approved')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='decided at')),
-                ('comment', models.CharField(blank=True, max_length=300, verbose_name='comment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[("head", "Department head"), ("gm", "General manager")],
+                        max_length=4,
+                        verbose_name="step",
+                    ),
+                ),
+                ("approved", models.BooleanField(verbose_name="approved")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="decided at"
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=300, verbose_name="comment")),
             ],
             options={
-                'verbose_name': 'access decision',
-                'verbose_name_plural': 'access decisions',
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "verbose_name": "access decision",
+                "verbose_name_plural": "access decisions",
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='AccessRequest',
+            name="AccessRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='number')),
-                ('filled_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='filled in at')),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True, verbose_name='signed off at')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('scope', models.CharField(choices=[('view', 'View'), ('export', 'View, export and print')], default='view', max_length=10, verbose_name='scope')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='period (days)')),
-                ('level', models.CharField(choices=[('public', 'Public'), ('secret', 'Secret'), ('confidential', 'Confidential'), ('top_secret', 'Top secret')], default='public', help_text='The highest level among the archives and the attachments asked for.', max_length=12, verbose_name='confidentiality covered')),
-                ('needs_general_manager', models.BooleanField(default=False, verbose_name='needs the general manager')),
-                ('status', models.CharField(choices=[('pending_head', 'Waiting for the department head'), ('pending_gm', 'Waiting for the general manager'), ('granted', 'Granted'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('ended', 'Ended')], db_index=True, default='pending_head', max_length=14, verbose_name='status')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="number"
+                    ),
+                ),
+                (
+                    "filled_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="filled in at"
+                    ),
+                ),
+                (
+                    "signed_off_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="signed off at"),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("view", "View"), ("export", "View, export and print")],
+                        default="view",
+                        max_length=10,
+                        verbose_name="scope",
+                    ),
+                ),
+                ("days", models.PositiveSmallIntegerField(verbose_name="period (days)")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("secret", "Secret"),
+                            ("confidential", "Confidential"),
+                            ("top_secret", "Top secret"),
+                        ],
+                        default="public",
+                        help_text="The highest level among the archives and the attachments asked for.",
+                        max_length=12,
+                        verbose_name="confidentiality covered",
+                    ),
+                ),
+                (
+                    "needs_general_manager",
+                    models.BooleanField(default=False, verbose_name="needs the general manager"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_head", "Waiting for the department head"),
+                            ("pending_gm", "Waiting for the general manager"),
+                            ("granted", "Granted"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                            ("ended", "Ended"),
+                        ],
+                        db_index=True,
+                        default="pending_head",
+                        max_length=14,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
             ],
             options={
-                'verbose_name': 'archive access request',
-                'verbose_name_plural': 'archive access requests',
-                'ordering': ['-filled_at', '-pk'],
+                "verbose_name": "archive access request",
+                "verbose_name_plural": "archive access requests",
+                "ordering": ["-filled_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AccessRequestItem',
+            name="AccessRequestItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_number', models.CharField(max_length=20, verbose_name='archive number')),
-                ('secrecy', models.CharField(choices=[('public', 'Public'), ('secret', 'Secret'), ('confidential', 'Confidential'), ('top_secret', 'Top secret')], max_length=12, verbose_name='archive confidentiality')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('granted', 'Granted'), ('expired', 'Expired'), ('revoked', 'Revoked'), ('superseded', 'Replaced by a later grant'), ('not_granted', 'Not granted')], default='requested', max_length=12, verbose_name='status')),
-                ('granted_at', models.DateTimeField(blank=True, null=True, verbose_name='granted at')),
-                ('expires_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='expires at')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended at')),
-                ('end_note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("customer_number", models.CharField(max_length=20, verbose_name="archive number")),
+                (
+                    "secrecy",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("secret", "Secret"),
+                            ("confidential", "Confidential"),
+                            ("top_secret", "Top secret"),
+                        ],
+                        max_length=12,
+                        verbose_name="archive confidentiality",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("granted", "Granted"),
+                            ("expired", "Expired"),
+                            ("revoked", "Revoked"),
+                            ("superseded", "Replaced by a later grant"),
+                            ("not_granted", "Not granted"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "granted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="granted at"),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="expires at"
+                    ),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended at")),
+                ("end_note", models.CharField(blank=True, max_length=200, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'requested archive',
-                'verbose_name_plural': 'requested archives',
-                'ordering': ['request', 'customer_number'],
+                "verbose_name": "requested archive",
+                "verbose_name_plural": "requested archives",
+                "ordering": ["request", "customer_number"],
             },
         ),
         migrations.CreateModel(
-            name='DestructionDecision',
+            name="DestructionDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('head', 'Department head'), ('gm', 'General manager')], max_length=4, verbose_name='step')),
-                ('approved', models.BooleanField(verbose_name='approved')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='decided at')),
-                ('comment', models.CharField(blank=True, max_length=300, verbose_name='comment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[("head", "Department head"), ("gm", "General manager")],
+                        max_length=4,
+                        verbose_name="step",
+                    ),
+                ),
+                ("approved", models.BooleanField(verbose_name="approved")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="decided at"
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=300, verbose_name="comment")),
             ],
             options={
-                'verbose_name': 'destruction decision',
-                'verbose_name_plural': 'destruction decisions',
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "verbose_name": "destruction decision",
+                "verbose_name_plural": "destruction decisions",
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DestructionRequest',
+            name="DestructionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='number')),
-                ('filled_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='filled in at')),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True, verbose_name='signed off at')),
-                ('customer_number', models.CharField(max_length=20, verbose_name='archive number')),
-                ('closed_on', models.DateField(verbose_name='closed on')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('status', models.CharField(choices=[('pending_head', 'Waiting for the department head'), ('pending_gm', 'Waiting for the general manager'), ('approved', 'Approved, to be carried out'), ('refused', 'Refused'), ('destroyed', 'Destroyed')], db_index=True, default='pending_head', max_length=14, verbose_name='status')),
-                ('carried_out_at', models.DateTimeField(blank=True, null=True, verbose_name='carried out at')),
-                ('erased', models.JSONField(blank=True, default=dict, verbose_name='erased')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="number"
+                    ),
+                ),
+                (
+                    "filled_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="filled in at"
+                    ),
+                ),
+                (
+                    "signed_off_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="signed off at"),
+                ),
+                ("customer_number", models.CharField(max_length=20, verbose_name="archive number")),
+                ("closed_on", models.DateField(verbose_name="closed on")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_head", "Waiting for the department head"),
+                            ("pending_gm", "Waiting for the general manager"),
+                            ("approved", "Approved, to be carried out"),
+                            ("refused", "Refused"),
+                            ("destroyed", "Destroyed"),
+                        ],
+                        db_index=True,
+                        default="pending_head",
+                        max_length=14,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "carried_out_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="carried out at"),
+                ),
+                ("erased", models.JSONField(blank=True, default=dict, verbose_name="erased")),
             ],
             options={
-                'verbose_name': 'archive destruction record',
-                'verbose_name_plural': 'archive destruction records',
-                'ordering': ['-filled_at', '-pk'],
+                "verbose_name": "archive destruction record",
+                "verbose_name_plural": "archive destruction records",
+                "ordering": ["-filled_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='customeruserobjectpermission',
-            name='level',
-            field=models.CharField(choices=[('public', 'Public'), ('secret', 'Secret'), ('confidential', 'Confidential'), ('top_secret', 'Top secret')], default='public', max_length=12, verbose_name='confidentiality'),
+            model_name="customeruserobjectpermission",
+            name="level",
+            field=models.CharField(
+                choices=[
+                    ("public", "Public"),
+                    ("secret", "Secret"),
+                    ("confidential", "Confidential"),
+                    ("top_secret", "Top secret"),
+                ],
+                default="public",
+                max_length=12,
+                verbose_name="confidentiality",
+            ),
         ),
         migrations.AddIndex(
-            model_name='accesslog',
-            index=models.Index(fields=['customer_number', '-at'], name='access_log_number_idx'),
+            model_name="accesslog",
+            index=models.Index(fields=["customer_number", "-at"], name="access_log_number_idx"),
         ),
         migrations.AddIndex(
-            model_name='accesslog',
-            index=models.Index(fields=['user', '-at'], name='access_log_user_idx'),
+            model_name="accesslog",
+            index=models.Index(fields=["user", "-at"], name="access_log_user_idx"),
         ),
         migrations.AddField(
-            model_name='accessdecision',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="accessdecision",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AddField(
-            model_name='accessrequest',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.department', verbose_name='approving department'),
+            model_name="accessrequest",
+            name="department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="crm.department",
+                verbose_name="approving department",
+            ),
         ),
         migrations.AddField(
-            model_name='accessrequest',
-            name='filled_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filled in by'),
+            model_name="accessrequest",
+            name="filled_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="filled in by",
+            ),
         ),
         migrations.AddField(
-            model_name='accessrequest',
-            name='signed_off_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed off by'),
+            model_name="accessrequest",
+            name="signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="signed off by",
+            ),
         ),
         migrations.AddField(
-            model_name='accessdecision',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='archives.accessrequest'),
+            model_name="accessdecision",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decisions",
+                to="archives.accessrequest",
+            ),
         ),
         migrations.AddField(
-            model_name='accessrequestitem',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='archives.customer'),
+            model_name="accessrequestitem",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="archives.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='accessrequestitem',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ended by'),
+            model_name="accessrequestitem",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ended by",
+            ),
         ),
         migrations.AddField(
-            model_name='accessrequestitem',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='archives.accessrequest'),
+            model_name="accessrequestitem",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="archives.accessrequest",
+            ),
         ),
         migrations.AddField(
-            model_name='customeruserobjectpermission',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='grant_rows', to='archives.accessrequestitem'),
+            model_name="customeruserobjectpermission",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="grant_rows",
+                to="archives.accessrequestitem",
+            ),
         ),
         migrations.AddField(
-            model_name='destructiondecision',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="destructiondecision",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AddField(
-            model_name='destructionrequest',
-            name='carried_out_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='carried out by'),
+            model_name="destructionrequest",
+            name="carried_out_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="carried out by",
+            ),
         ),
         migrations.AddField(
-            model_name='destructionrequest',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='destruction_requests', to='archives.customer'),
+            model_name="destructionrequest",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="destruction_requests",
+                to="archives.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='destructionrequest',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.department', verbose_name='approving department'),
+            model_name="destructionrequest",
+            name="department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="crm.department",
+                verbose_name="approving department",
+            ),
         ),
         migrations.AddField(
-            model_name='destructionrequest',
-            name='filled_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filled in by'),
+            model_name="destructionrequest",
+            name="filled_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="filled in by",
+            ),
         ),
         migrations.AddField(
-            model_name='destructionrequest',
-            name='signed_off_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed off by'),
+            model_name="destructionrequest",
+            name="signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="signed off by",
+            ),
         ),
         migrations.AddField(
-            model_name='destructiondecision',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='archives.destructionrequest'),
+            model_name="destructiondecision",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decisions",
+                to="archives.destructionrequest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('days__gte', 1)), name='access_request_days_positive'),
+            model_name="accessrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("days__gte", 1)), name="access_request_days_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'pending_gm'), _negated=True), ('needs_general_manager', True), _connector='OR'), name='access_request_gm_step_only_when_needed'),
+            model_name="accessrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "pending_gm"), _negated=True),
+                    ("needs_general_manager", True),
+                    _connector="OR",
+                ),
+                name="access_request_gm_step_only_when_needed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessdecision',
-            constraint=models.UniqueConstraint(fields=('request', 'step'), name='access_decision_once'),
+            model_name="accessdecision",
+            constraint=models.UniqueConstraint(
+                fields=("request", "step"), name="access_decision_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='accessrequestitem',
-            index=models.Index(fields=['status', 'expires_at'], name='access_item_due_idx'),
+            model_name="accessrequestitem",
+            index=models.Index(fields=["status", "expires_at"], name="access_item_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='accessrequestitem',
-            constraint=models.UniqueConstraint(fields=('request', 'customer'), name='access_item_once'),
+            model_name="accessrequestitem",
+            constraint=models.UniqueConstraint(
+                fields=("request", "customer"), name="access_item_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessrequestitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'granted'), _negated=True), ('expires_at__isnull', False), _connector='OR'), name='access_item_granted_has_expiry'),
+            model_name="accessrequestitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "granted"), _negated=True),
+                    ("expires_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="access_item_granted_has_expiry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='destructionrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'refused'), _negated=True), fields=('customer',), name='destruction_once_per_archive'),
+            model_name="destructionrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "refused"), _negated=True),
+                fields=("customer",),
+                name="destruction_once_per_archive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='destructionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'destroyed'), _negated=True), models.Q(('carried_out_at__isnull', False), ('carried_out_by__isnull', False)), _connector='OR'), name='destruction_carried_out_by_someone'),
+            model_name="destructionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "destroyed"), _negated=True),
+                    models.Q(("carried_out_at__isnull", False), ("carried_out_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="destruction_carried_out_by_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='destructiondecision',
-            constraint=models.UniqueConstraint(fields=('request', 'step'), name='destruction_decision_once'),
+            model_name="destructiondecision",
+            constraint=models.UniqueConstraint(
+                fields=("request", "step"), name="destruction_decision_once"
+            ),
         ),
     ]
