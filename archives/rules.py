@@ -217,25 +217,37 @@ def _request_parts(user, action, queryset: QuerySet) -> QuerySet:
 
 
 def access_basis(user, customer: Customer, action: str = "") -> str:
-    """By what right `user` opens `customer`: written into the access log (R-ACC-04)."""
-    roles = roles_of(user)
+    """By what right `user` opens `customer`: written into the access log (R-ACC-04).
+
+    A copy (export, print) of a protected archive rests on its export grant, also for the
+    owner; a look rests on ownership first.
+    """
+    copying = action in ("export", "print")
+    if copying and (basis := _grant_basis(user, customer, "export_customer")):
+        return basis
     if customer.owner_id == user.pk:
         return str(_("owner"))
     if customer.co_owners.filter(pk=user.pk).exists():
         return str(_("co-owner"))
-    codename = "export_customer" if action in ("export", "print") else "view_customer"
+    if basis := _grant_basis(user, customer, "view_customer"):
+        return basis
+    roles = roles_of(user)
+    labels = dict(Role.choices)
+    for role in (Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER, Role.SALES_MANAGER, *PROPERTY_STAFF):
+        if role in roles:
+            return str(labels[role])
+    return str(_("administrator")) if user.is_superuser else ""
+
+
+def _grant_basis(user, customer: Customer, codename: str) -> str:
     grant = (
         permissions.live_grants(Customer, user, codename)
         .filter(content_object=customer)
         .select_related("source__request")
         .first()
     )
-    if grant is not None:
-        if grant.source is not None:
-            return str(_("access request %(number)s") % {"number": grant.source.request.number})
-        return str(_("grant #%(id)s") % {"id": grant.pk})
-    labels = dict(Role.choices)
-    for role in (Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER, Role.SALES_MANAGER, *PROPERTY_STAFF):
-        if role in roles:
-            return str(labels[role])
-    return str(_("administrator")) if user.is_superuser else ""
+    if grant is None:
+        return ""
+    if grant.source is not None:
+        return str(_("access request %(number)s") % {"number": grant.source.request.number})
+    return str(_("grant #%(id)s") % {"id": grant.pk})
