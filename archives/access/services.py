@@ -402,6 +402,7 @@ def _close(request: AccessRequest, now) -> None:
 
 @transaction.atomic
 def withdraw_access_request(*, request: AccessRequest, by) -> AccessRequest:
+    request = AccessRequest.objects.select_for_update().get(pk=request.pk)
     if request.filled_by_id != by.pk:
         raise PermissionDenied
     claimed = AccessRequest.objects.filter(
@@ -430,6 +431,7 @@ def may_revoke(user, request: AccessRequest) -> bool:
 @transaction.atomic
 def revoke_access(*, request: AccessRequest, by, note: str = "") -> int:
     """End a grant before its expiry (the requester no longer needs it, or misuse)."""
+    request = AccessRequest.objects.select_for_update().get(pk=request.pk)
     if not may_revoke(by, request):
         raise PermissionDenied
     if not note.strip():
