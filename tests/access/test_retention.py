@@ -88,7 +88,7 @@ def test_a_forged_approval_state_still_destroys_nothing(old, keeper, manager):
 
 @pytest.mark.django_db
 def test_destruction_erases_personal_data_history_and_files_but_keeps_the_record(
-    old, keeper, manager, general_manager, owner
+    old, keeper, manager, general_manager, owner, django_capture_on_commit_callbacks
 ):
     """R-ACC-05: personal data gone — also from the history tables and the file storage —
     while the destruction record keeps number, dates, reason and approvers."""
@@ -97,7 +97,8 @@ def test_destruction_erases_personal_data_history_and_files_but_keeps_the_record
     record = retention.request_destruction(customer=old, by=keeper, reason="保管期满")
     retention.decide_destruction(record=record, by=manager, approve=True, comment="同意")
     retention.decide_destruction(record=record, by=general_manager, approve=True)
-    retention.carry_out_destruction(record=record, by=keeper)
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the erasure commits
+        retention.carry_out_destruction(record=record, by=keeper)
 
     customer = Customer.objects.get(pk=old.pk)
     assert customer.name == "已销毁档案" and customer.number == record.customer_number
