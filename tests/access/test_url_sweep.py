@@ -480,3 +480,27 @@ def test_the_door_holds_on_every_url(world, chunk, capsys):
             f"{sweep.requests} requests"
         )
     assert not sweep.failures, "\n".join(sweep.failures)
+
+
+@pytest.mark.django_db
+def test_every_post_without_a_csrf_token_is_refused(world):
+    """Hardening: CSRF on every form — each URL of the project refuses a POST without the
+    token (Django's check runs before any view, so nothing is changed either)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.owner)
+    before = snapshot()
+    accepted = []
+    for pattern in PATTERNS:
+        route = declaration(pattern)
+        if route is None:
+            continue
+        if route.kind == "admin":
+            url = sample_path(pattern.route)
+        else:
+            url = reverse(pattern.key, kwargs=route.kwargs(world) if route.kwargs else {})
+        data = route.data(world) if route.data else {}
+        response = client.post(url, data)
+        if response.status_code != 403 or b"CSRF" not in response.content:
+            accepted.append(f"{pattern.key} {url}: {response.status_code}")
+    assert not accepted, "POST without CSRF token not refused:\n" + "\n".join(accepted)
+    assert snapshot() == before
