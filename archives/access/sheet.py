@@ -53,7 +53,7 @@ def _basic(customer: Customer, data: profile.ArchiveData) -> Section:
         (_("Postcode"), customer.postcode),
         (_("Email"), customer.email),
     ]
-    return Section(_("Basic information"), rows)
+    return Section(_("Archive facts"), rows)
 
 
 def _company(customer: Customer) -> Section:
