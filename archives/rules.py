@@ -73,9 +73,11 @@ def highest(*levels: str) -> str:
     return max(levels, key=rank)
 
 
-def _co_owned_by(user):
-    through = Customer.co_owners.through.objects.filter(customer_id=OuterRef("pk"), user=user)
-    return Exists(through)
+def _co_owned_by(user) -> Q:
+    through = Customer.co_owners.through.objects.filter(user=user)
+    if permissions.looking_up_one_row():
+        return Q(Exists(through.filter(customer_id=OuterRef("pk"))))
+    return Q(pk__in=through.values("customer_id"))
 
 
 def _occupies_a_unit():
@@ -85,14 +87,15 @@ def _occupies_a_unit():
 def _granted(user, codename: str, clearance: str) -> Q:
     """Archives with a live grant whose level covers both the archive's level and `clearance`.
 
-    One uncorrelated subquery per archive level, so a list of many rows pays for each once.
+    One subquery over the grants joined to their archive: uncorrelated (hashed once) for
+    lists, a correlated EXISTS when the door looks up one archive.
     """
-    condition = Q(pk__in=[])
-    for archive_level in LEVELS:
-        covering = levels_from(highest(archive_level, clearance))
-        grants = permissions.granted_ids(Customer, user, codename, level__in=covering)
-        condition |= Q(secrecy=archive_level, pk__in=grants)
-    return condition
+    covering = Q(pk__in=[])
+    for grant_level in levels_from(clearance):
+        covering |= Q(level=grant_level, content_object__secrecy__in=levels_up_to(grant_level))
+    if permissions.looking_up_one_row():
+        return Q(permissions.granted(Customer, user, codename, covering))
+    return Q(pk__in=permissions.granted_ids(Customer, user, codename).filter(covering))
 
 
 def customer_condition(user, action: str, clearance: str = Secrecy.PUBLIC) -> Q | None:
@@ -103,7 +106,7 @@ def customer_condition(user, action: str, clearance: str = Secrecy.PUBLIC) -> Q 
     roles = roles_of(user)
     if user.is_superuser or Role.GENERAL_MANAGER in roles:
         return None
-    own = Q(owner=user) | Q(_co_owned_by(user))
+    own = Q(owner=user) | _co_owned_by(user)
     department = (
         Q(owner__department_id=user.department_id)
         if Role.SALES_MANAGER in roles and user.department_id
@@ -157,7 +160,8 @@ def _attachments(user, action, queryset: QuerySet) -> QuerySet:
     read = permissions.CHANGE if action == permissions.CHANGE else permissions.VIEW
     condition = Q(pk__in=[])
     for level in LEVELS:
-        customers = customer_condition(user, read, clearance=level)
+        with permissions.single_row():  # the attachments of one archive at a time
+            customers = customer_condition(user, read, clearance=level)
         if customers is None:
             return queryset.filter(voided_at__isnull=True)
         archives = Customer.objects.filter(customers).values("pk")

@@ -20,6 +20,8 @@ sweep has deleted the row yet.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +50,26 @@ def rule(model: type[Model]) -> Callable[[Rule], Rule]:
     return register
 
 
+# True while the door looks up one row (get_for_user_or_404, can): a rule may then prefer a
+# correlated EXISTS (one index probe) to an uncorrelated IN-subquery that PostgreSQL hashes
+# once — the better shape for a list that scans many rows, the worse for a single row.
+_one_row: ContextVar[bool] = ContextVar("snowball_door_one_row", default=False)
+
+
+def looking_up_one_row() -> bool:
+    return _one_row.get()
+
+
+@contextmanager
+def single_row():
+    """Build rules in their per-row shape: for one row, or rows of one parent (attachments)."""
+    token = _one_row.set(True)
+    try:
+        yield
+    finally:
+        _one_row.reset(token)
+
+
 def registered_models() -> list[type[Model]]:
     return list(_rules)
 
@@ -74,13 +96,17 @@ def get_for_user_or_404(user, action: str, model_or_queryset, pk) -> Model:
         else model_or_queryset._default_manager.all()
     )
     try:
-        return visible(user, action, queryset).get(pk=pk)
+        with single_row():
+            allowed = visible(user, action, queryset)
+        return allowed.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 def can(user, action: str, obj: Model) -> bool:
-    return visible(user, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    with single_row():
+        allowed = visible(user, action, type(obj)._default_manager.filter(pk=obj.pk))
+    return allowed.exists()
 
 
 # --- Object grants (django-guardian, direct foreign keys, with expiry) ----------------------
@@ -131,22 +157,25 @@ def revoke_grants(model: type[Model], **filters) -> int:
     return deleted
 
 
-def live_grants(model: type[Model], user, codename: str, *, now: datetime | None = None, **filters):
-    """The user's unexpired grants of `codename` on rows of `model` (narrowed by `filters`)."""
+def live_grants(
+    model: type[Model], user, codename: str, *conditions, now: datetime | None = None, **filters
+):
+    """The user's unexpired grants of `codename` on rows of `model` (narrowed by `conditions`
+    and `filters`)."""
     now = now or timezone.now()
     return _grant_model(model).objects.filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        *conditions,
         user=user,
         permission__codename=codename,
         **filters,
     )
 
 
-def granted(model: type[Model], user, codename: str, **filters) -> Exists:
+def granted(model: type[Model], user, codename: str, *conditions, **filters) -> Exists:
     """An EXISTS over live grants, to filter or annotate a queryset of `model` in one query."""
-    return Exists(
-        live_grants(model, user, codename, **filters).filter(content_object=OuterRef("pk"))
-    )
+    grants = live_grants(model, user, codename, *conditions, **filters)
+    return Exists(grants.filter(content_object=OuterRef("pk")))
 
 
 def granted_ids(model: type[Model], user, codename: str, **filters) -> QuerySet:
