@@ -445,8 +445,8 @@ def revoke_access(*, request: AccessRequest, by, note: str = "") -> int:
     )
     _close(request, now)
     _notify(
-        [request.filled_by],
-        gettext_lazy("Your access under %(number)s was revoked"),
+        [request.filled_by, *_earlier_deciders(request)],
+        gettext_lazy("Access under %(number)s was revoked"),
         request,
         level="warning",
     )

@@ -287,3 +287,19 @@ def test_the_whole_record_is_visible_to_managers_not_to_colleagues(
     assert not permissions.can(stranger, "view", request)
     other = UserFactory(department=DepartmentFactory(code="x"), roles=[Role.SALES_MANAGER])
     assert not permissions.can(other, "view", request)
+
+
+@pytest.mark.django_db
+def test_the_beat_sweep_is_scheduled_and_ends_expired_grants(
+    customer, colleague, manager, request_access, approve, settings
+):
+    """R-ACC-02: a beat entry runs the expiry sweep (a task without arguments)."""
+    from crm.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["archives-end-expired-grants"]
+    app.loader.import_default_modules()
+    task = app.tasks[entry["task"]]
+    request = approve(request_access(colleague, customer, days=1), manager)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
+        assert task.apply().get() == 1
+    assert request.items.get().status == ItemStatus.EXPIRED
