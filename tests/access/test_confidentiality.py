@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from archives import services
 from archives.access import services as access
 from archives.models import AccessAction, AccessLog, AccessScope, Attachment, Customer, Secrecy
-from archives import services
 from crm import permissions
 from crm.roles import Role
 from tests.factories import UnitFactory
