@@ -158,3 +158,27 @@ def test_the_retention_screen_lists_due_archives_and_the_record_prints(
     sheet = client.get(reverse("archives:destruction_print", args=[record.pk])).content.decode()
     assert record.number in sheet and old.number in sheet and "王建国" in sheet
     assert "赵旧客" not in sheet
+
+
+@pytest.mark.django_db
+def test_the_retention_list_costs_the_same_queries_for_1_and_20_due_archives(
+    make_customer, owner, keeper, client
+):
+    """Query count independent of the rows on the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(keeper)
+    url = reverse("archives:retention")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    count()  # warm the content-type cache
+    close(make_customer(owner=owner), owner, 11)
+    one = count()
+    for _ in range(19):
+        close(make_customer(owner=owner), owner, 11)
+    assert count() == one
