@@ -30,3 +30,4 @@ class ArchivesConfig(AppConfig):
 
     def ready(self):
         from archives import rules, ui  # noqa: F401  (access rules, panels, menu, timeline)
+        from archives.access import ui as access_ui  # noqa: F401  (requests, log, retention)

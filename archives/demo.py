@@ -111,7 +111,9 @@ def load() -> int:
             continue
         _company(index, company, phone, centre, shops)
         created += 1
-    return created
+    from archives.access import demo as access_demo  # requests, grants, log, retention
+
+    return created + access_demo.load()
 
 
 def _person(index, person, mobile, grades, regions, garden, homes):

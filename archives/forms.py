@@ -135,7 +135,7 @@ class CustomerForm(forms.ModelForm):
             ("region", "region"),
             ("customer_type", "customer_type"),
         ]:
-            if name in self.fields:
+            if name in self.fields:  # the new-archive form leaves the classifications out
                 self.fields[name].queryset = Classification.objects.filter(dimension=dimension)
         self.fields["project"].queryset = Project.objects.filter(is_active=True)
         if self.instance.pk and self.instance.id_number_masked:

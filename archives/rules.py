@@ -1,27 +1,38 @@
-"""Who may see, change and export customer archives (R-ACC-01), registered with crm.permissions.
+"""Who may see, change and export customer archives (R-ACC-01, R-ACC-03), registered with
+crm.permissions.
 
-- the owner and co-owners see and change their archives;
-- a sales manager covers the archives owned by their department;
-- the general manager and the archive keeper cover the whole company;
+- the owner and co-owners see and change their archives, at every level;
+- a sales manager covers the archives owned by their department, except 绝密;
+- the general manager covers the whole company; the archive keeper too, except 绝密 (§10:
+  绝密 only for the people the general manager names, 机密 only for the responsible manager
+  and those they name);
 - property staff (front desk, customer service, engineering, billing) see the customers who
-  occupy or occupied a unit — the residents and tenants they serve — but no sales leads;
-- anyone else needs an approved access request: a guardian grant that counts until it expires.
-Export is narrower: archives above 公开 leave the system only by approval (R-ACC-03).
+  occupy or occupied a unit — the residents and tenants they serve — up to 秘密, but no leads;
+- anyone else needs an approved access request: a guardian grant that counts until it expires
+  and only while its level covers the archive's level.
+Attachments carry their own level: a person whose right covers a lower level does not see them.
+Export, print and copy are narrower: archives above 公开 leave the system only with an approved
+export grant (§10 保管备份), whoever owns them; only the general manager needs none.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from archives.models import (
+    AccessDecision,
     AccessLog,
+    AccessRequest,
+    AccessRequestItem,
     Attachment,
     CompanyRecord,
     Customer,
     CustomerEvent,
     CustomerPhone,
     Deal,
+    DestructionDecision,
+    DestructionRequest,
     FamilyMember,
     ImportBatch,
     Occupancy,
@@ -45,40 +56,97 @@ PROPERTY_STAFF = frozenset(
         Role.FINANCE,
     }
 )
+LEVELS: list[str] = list(Secrecy.values)  # 公开 < 秘密 < 机密 < 绝密
 
 
-def _co_owned_ids(user):
-    return Customer.co_owners.through.objects.filter(user=user).values("customer_id")
+def rank(level: str) -> int:
+    return LEVELS.index(level)
 
 
-def _occupant_ids():
-    return Occupancy.objects.values("customer_id")
+def levels_up_to(level: str) -> list[str]:
+    return LEVELS[: rank(level) + 1]
 
 
-def customer_condition(user, action: str) -> Q | None:
-    """The rows `user` may act on, as a condition; None means every archive of the company.
+def levels_from(level: str) -> list[str]:
+    return LEVELS[rank(level) :]
 
-    Each part is an index condition (crm.permissions.among): an EXISTS correlated to each row
-    would be re-run for every archive scanned, and a UNION of the parts would fetch a
-    consultant's whole portfolio before taking the first page (measured, bench/archives.py).
+
+def highest(*levels: str) -> str:
+    return max(levels, key=rank)
+
+
+def _co_owned_by(user) -> Q:
+    through = Customer.co_owners.through.objects.filter(user=user)
+    if permissions.looking_up_one_row():
+        return Q(Exists(through.filter(customer_id=OuterRef("pk"))))
+    return permissions.among("pk", through.values("customer_id"))
+
+
+def _owned_in_department(department_id: int) -> Q:
+    """A whole department is most of the company: an index test on the owner, not a join."""
+    if permissions.looking_up_one_row():
+        return Q(owner__department_id=department_id)
+    colleagues = User.objects.filter(department_id=department_id).values("pk")
+    return permissions.among("owner_id", colleagues)
+
+
+def _occupies_a_unit() -> Q:
+    if permissions.looking_up_one_row():
+        return Q(Exists(Occupancy.objects.filter(customer_id=OuterRef("pk"))))
+    return permissions.among("pk", Occupancy.objects.values("customer_id"))
+
+
+def _granted(user, codename: str, clearance: str) -> Q:
+    """Archives with a live grant whose level covers both the archive's level and `clearance`.
+
+    One subquery over the grants joined to their archive: uncorrelated (hashed once) for
+    lists, a correlated EXISTS when the door looks up one archive.
+    """
+    covering = Q(pk__in=[])
+    for grant_level in levels_from(clearance):
+        covering |= Q(level=grant_level, content_object__secrecy__in=levels_up_to(grant_level))
+    if permissions.looking_up_one_row():
+        return Q(permissions.granted(Customer, user, codename, covering))
+    return permissions.among(
+        "pk", permissions.granted_ids(Customer, user, codename).filter(covering)
+    )
+
+
+def customer_condition(user, action: str, clearance: str = Secrecy.PUBLIC) -> Q | None:
+    """The archives `user` may act on, as a condition; None means every archive.
+
+    `clearance` asks for more than the archive itself: the level of an attachment of it.
     """
     roles = roles_of(user)
-    if user.is_superuser or roles & COMPANY_WIDE:
+    if user.is_superuser or Role.GENERAL_MANAGER in roles:
         return None
-    own = Q(owner=user) | permissions.among("pk", _co_owned_ids(user))
+    own = Q(owner=user) | _co_owned_by(user)
+    department = (
+        _owned_in_department(user.department_id)
+        if Role.SALES_MANAGER in roles and user.department_id
+        else None
+    )
     if action == permissions.EXPORT:
-        condition = (own & Q(secrecy=Secrecy.PUBLIC)) | permissions.among(
-            "pk", permissions.granted_ids(Customer, user, "export_customer")
-        )
-    else:
-        condition = own | permissions.among(
-            "pk", permissions.granted_ids(Customer, user, "view_customer")
-        )
-        if action in (permissions.VIEW, permissions.DOWNLOAD) and roles & PROPERTY_STAFF:
-            condition |= permissions.among("pk", _occupant_ids())
-    if Role.SALES_MANAGER in roles and user.department_id:
-        colleagues = User.objects.filter(department_id=user.department_id).values("pk")
-        condition |= permissions.among("owner_id", colleagues)
+        if Role.ARCHIVE_KEEPER in roles:
+            unprotected = Q(secrecy=Secrecy.PUBLIC)
+        else:
+            mine = own if department is None else own | department
+            unprotected = mine & Q(secrecy=Secrecy.PUBLIC)
+        return unprotected | _granted(user, "export_customer", clearance)
+    condition = own
+    below_top = rank(clearance) < rank(Secrecy.TOP_SECRET)
+    if department is not None and below_top:
+        condition |= department & ~Q(secrecy=Secrecy.TOP_SECRET)
+    if Role.ARCHIVE_KEEPER in roles and below_top:
+        condition |= ~Q(secrecy=Secrecy.TOP_SECRET)
+    if (
+        action in (permissions.VIEW, permissions.DOWNLOAD)
+        and roles & PROPERTY_STAFF
+        and rank(clearance) <= rank(Secrecy.SECRET)
+    ):
+        condition |= _occupies_a_unit() & Q(secrecy__in=levels_up_to(Secrecy.SECRET))
+    if action != permissions.CHANGE:  # a grant lets one read (查阅), never change
+        condition |= _granted(user, "view_customer", clearance)
     return condition
 
 
@@ -102,8 +170,17 @@ def _parts_of_an_archive(user, action, queryset: QuerySet) -> QuerySet:
 
 @permissions.rule(Attachment)
 def _attachments(user, action, queryset: QuerySet) -> QuerySet:
-    customers = _customers(user, permissions.VIEW, Customer.objects.all())
-    return queryset.filter(customer__in=customers.values("pk"), voided_at__isnull=True)
+    """An attachment shows only to those whose right on the archive covers its level."""
+    read = permissions.CHANGE if action == permissions.CHANGE else permissions.VIEW
+    condition = Q(pk__in=[])
+    for level in LEVELS:
+        with permissions.single_row():  # the attachments of one archive at a time
+            customers = customer_condition(user, read, clearance=level)
+        if customers is None:
+            return queryset.filter(voided_at__isnull=True)
+        archives = Customer.objects.filter(customers).values("pk")
+        condition |= Q(secrecy=level, customer__in=archives)
+    return queryset.filter(condition, voided_at__isnull=True)
 
 
 @permissions.rule(UnitDocument)
@@ -117,33 +194,81 @@ def _unit_documents(user, action, queryset: QuerySet) -> QuerySet:
 
 @permissions.rule(AccessLog)
 def _access_log(user, action, queryset: QuerySet) -> QuerySet:
+    """Company-wide roles read the whole register; a sales manager reads what their people
+    looked at and who looked at their department's archives; everyone else their own rows."""
     roles = roles_of(user)
     if user.is_superuser or roles & COMPANY_WIDE:
         return queryset
     if Role.SALES_MANAGER in roles and user.department_id:
-        return queryset.filter(user__department_id=user.department_id)
+        return queryset.filter(
+            Q(user__department_id=user.department_id)
+            | Q(customer__owner__department_id=user.department_id)
+        )
     return queryset.filter(user=user)
 
 
-def access_basis(user, customer: Customer) -> str:
-    """By what right `user` opens `customer`: written into the access log (R-ACC-04)."""
-    roles = roles_of(user)
+def _headed_or_managed(user) -> Q:
+    """Departments `user` decides for: the one they head, or the one they are sales manager of."""
+    condition = Q(department__head=user)
+    if Role.SALES_MANAGER in roles_of(user) and user.department_id:
+        condition |= Q(department_id=user.department_id)
+    return condition
+
+
+@permissions.rule(AccessRequest)
+@permissions.rule(DestructionRequest)
+def _requests(user, action, queryset: QuerySet) -> QuerySet:
+    """The requester, the department that decides, and the company-wide roles (the whole
+    record is visible to managers, R-ACC-02)."""
+    if user.is_superuser or roles_of(user) & COMPANY_WIDE:
+        return queryset
+    return queryset.filter(Q(filled_by=user) | _headed_or_managed(user))
+
+
+@permissions.rule(AccessRequestItem)
+@permissions.rule(AccessDecision)
+@permissions.rule(DestructionDecision)
+def _request_parts(user, action, queryset: QuerySet) -> QuerySet:
+    model = queryset.model._meta.get_field("request").related_model
+    requests = _requests(user, action, model.objects.all())
+    return queryset.filter(request__in=requests.values("pk"))
+
+
+def access_basis(user, customer: Customer, action: str = "") -> str:
+    """By what right `user` opens `customer`: written into the access log (R-ACC-04).
+
+    A copy (export, print) of a protected archive rests on its export grant, also for the
+    owner; a look rests on ownership first.
+    """
+    copying = action in ("export", "print")
+    if copying and (basis := _grant_basis(user, customer, "export_customer")):
+        return basis
     if customer.owner_id == user.pk:
         return str(_("owner"))
     if customer.co_owners.filter(pk=user.pk).exists():
         return str(_("co-owner"))
-    grant = (
-        permissions.live_grants(Customer, user, "view_customer")
-        .filter(content_object=customer)
-        .first()
-    )
-    if grant is not None:
-        return str(_("grant #%(id)s") % {"id": grant.pk})
+    if basis := _grant_basis(user, customer, "view_customer"):
+        return basis
+    roles = roles_of(user)
     labels = dict(Role.choices)
     for role in (Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER, Role.SALES_MANAGER, *PROPERTY_STAFF):
         if role in roles:
             return str(labels[role])
     return str(_("administrator")) if user.is_superuser else ""
+
+
+def _grant_basis(user, customer: Customer, codename: str) -> str:
+    grant = (
+        permissions.live_grants(Customer, user, codename)
+        .filter(content_object=customer)
+        .select_related("source__request")
+        .first()
+    )
+    if grant is None:
+        return ""
+    if grant.source is not None:
+        return str(_("access request %(number)s") % {"number": grant.source.request.number})
+    return str(_("grant #%(id)s") % {"id": grant.pk})
 
 
 @permissions.rule(ImportBatch)

@@ -517,7 +517,7 @@ def log_access(*, user, customer: Customer | None, action: str, detail: str = ""
         customer=customer,
         customer_number=customer.number if customer else "",
         action=action,
-        basis=access_basis(user, customer) if customer else "",
+        basis=access_basis(user, customer, action) if customer else "",
         detail=detail[:300],
     )
 

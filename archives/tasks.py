@@ -1,8 +1,10 @@
-"""Celery tasks of the archives app: thin wrappers that call a service."""
+"""Celery tasks of the archives app: thin wrappers that call a service. Autodiscovery finds
+this module only, so the sub-packages' tasks are imported here."""
 
 from celery import shared_task
 
 from archives import services
+from archives.access.tasks import end_expired_grants  # noqa: F401  (access grants' expiry sweep)
 
 
 @shared_task

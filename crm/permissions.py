@@ -20,6 +20,8 @@ sweep has deleted the row yet.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +51,26 @@ def rule(model: type[Model]) -> Callable[[Rule], Rule]:
     return register
 
 
+# True while the door looks up one row (get_for_user_or_404, can): a rule may then prefer a
+# correlated EXISTS (one index probe) to an uncorrelated IN-subquery that PostgreSQL hashes
+# once — the better shape for a list that scans many rows, the worse for a single row.
+_one_row: ContextVar[bool] = ContextVar("snowball_door_one_row", default=False)
+
+
+def looking_up_one_row() -> bool:
+    return _one_row.get()
+
+
+@contextmanager
+def single_row():
+    """Build rules in their per-row shape: for one row, or rows of one parent (attachments)."""
+    token = _one_row.set(True)
+    try:
+        yield
+    finally:
+        _one_row.reset(token)
+
+
 def registered_models() -> list[type[Model]]:
     return list(_rules)
 
@@ -75,13 +97,17 @@ def get_for_user_or_404(user, action: str, model_or_queryset, pk) -> Model:
         else model_or_queryset._default_manager.all()
     )
     try:
-        return visible(user, action, queryset).get(pk=pk)
+        with single_row():
+            allowed = visible(user, action, queryset)
+        return allowed.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 def can(user, action: str, obj: Model) -> bool:
-    return visible(user, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    with single_row():
+        allowed = visible(user, action, type(obj)._default_manager.filter(pk=obj.pk))
+    return allowed.exists()
 
 
 # --- Object grants (django-guardian, direct foreign keys, with expiry) ----------------------
@@ -99,33 +125,51 @@ def _permission(model: type[Model], codename: str):
     return Permission.objects.get(content_type=content_type, codename=codename)
 
 
-def grant_object_permission(user, codename: str, obj: Model, *, expires_at: datetime | None):
-    """Give `user` the object permission until `expires_at` (None: until revoked)."""
+def grant_object_permission(
+    user, codename: str, obj: Model, *, expires_at: datetime | None, **fields
+):
+    """Give `user` the object permission until `expires_at` (None: until revoked).
+
+    `fields` are further columns of the grant model (for archives: the confidentiality
+    `level` covered and the `source` access-request item). A second grant of the same
+    permission replaces the first: one row per user, permission and object.
+    """
     grant_model = _grant_model(type(obj))
     row, _created = grant_model.objects.update_or_create(
         user=user,
         permission=_permission(type(obj), codename),
         content_object=obj,
-        defaults={"expires_at": expires_at},
+        defaults={"expires_at": expires_at, **fields},
     )
     return row
 
 
-def revoke_object_permission(user, codename: str, obj: Model) -> int:
+def revoke_object_permission(user, codename: str, obj: Model, **filters) -> int:
     grant_model = _grant_model(type(obj))
     deleted, _per_model = grant_model.objects.filter(
-        user=user, permission__codename=codename, content_object=obj
+        user=user, permission__codename=codename, content_object=obj, **filters
     ).delete()
     return deleted
 
 
-def live_grants(model: type[Model], user, codename: str, *, now: datetime | None = None):
-    """The user's unexpired grants of `codename` on rows of `model`."""
+def revoke_grants(model: type[Model], **filters) -> int:
+    """Delete grant rows of `model` matching `filters` (e.g. those of one access request)."""
+    deleted, _per_model = _grant_model(model).objects.filter(**filters).delete()
+    return deleted
+
+
+def live_grants(
+    model: type[Model], user, codename: str, *conditions, now: datetime | None = None, **filters
+):
+    """The user's unexpired grants of `codename` on rows of `model` (narrowed by `conditions`
+    and `filters`)."""
     now = now or timezone.now()
     return _grant_model(model).objects.filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        *conditions,
         user=user,
         permission__codename=codename,
+        **filters,
     )
 
 
@@ -152,15 +196,20 @@ def among(field: str, subquery: QuerySet) -> Q:
     return Q(**{f"{field}__in": subquery})
 
 
-def granted_ids(model: type[Model], user, codename: str):
-    """The primary keys of `model` rows the user holds a live grant of `codename` on, as a
-    subquery: `queryset.filter(pk__in=granted_ids(...))` plans as one hashed look-up."""
-    return live_grants(model, user, codename).values("content_object_id")
-
-
-def granted(model: type[Model], user, codename: str) -> Exists:
+def granted(model: type[Model], user, codename: str, *conditions, **filters) -> Exists:
     """An EXISTS over live grants, to filter or annotate a queryset of `model` in one query."""
-    return Exists(live_grants(model, user, codename).filter(content_object=OuterRef("pk")))
+    grants = live_grants(model, user, codename, *conditions, **filters)
+    return Exists(grants.filter(content_object=OuterRef("pk")))
+
+
+def granted_ids(model: type[Model], user, codename: str, **filters) -> QuerySet:
+    """The primary keys of rows of `model` the user holds a live grant on, as a subquery.
+
+    `pk__in=granted_ids(...)` is uncorrelated: PostgreSQL computes it once and hashes it,
+    which beats a per-row EXISTS when a list scans many rows (a consultant with thousands of
+    grants among hundreds of thousands of archives).
+    """
+    return live_grants(model, user, codename, **filters).values("content_object_id")
 
 
 def remove_expired_grants(model: type[Model], *, now: datetime | None = None) -> list[tuple]:

@@ -1,7 +1,21 @@
 """Customer archives: customers, their profile and family, units occupied, deals, attachments,
 events that start follow-ups, and access grants. One module per subject; all exported here."""
 
-from archives.models.access import AccessAction, AccessLog, CustomerUserObjectPermission
+from archives.models.access import (
+    AccessAction,
+    AccessDecision,
+    AccessLog,
+    AccessRequest,
+    AccessRequestItem,
+    AccessScope,
+    CustomerUserObjectPermission,
+    DestructionDecision,
+    DestructionRequest,
+    DestructionStatus,
+    ItemStatus,
+    RequestStatus,
+    Step,
+)
 from archives.models.attachments import Attachment, AttachmentKind
 from archives.models.customers import (
     Category,
@@ -34,7 +48,11 @@ from archives.models.property import Occupancy, OccupancyRole, UnitDocument, Uni
 
 __all__ = [
     "AccessAction",
+    "AccessDecision",
     "AccessLog",
+    "AccessRequest",
+    "AccessRequestItem",
+    "AccessScope",
     "Attachment",
     "AttachmentKind",
     "Category",
@@ -47,12 +65,16 @@ __all__ = [
     "CustomerQuerySet",
     "CustomerUserObjectPermission",
     "Deal",
+    "DestructionDecision",
+    "DestructionRequest",
+    "DestructionStatus",
     "EventKind",
     "FamilyMember",
     "Gender",
     "Grade",
     "ImportBatch",
     "ItemKind",
+    "ItemStatus",
     "Occupancy",
     "OccupancyRole",
     "PhoneKind",
@@ -60,10 +82,12 @@ __all__ = [
     "ProfileSection",
     "ProfileTemplate",
     "Relation",
+    "RequestStatus",
     "Secrecy",
     "Source",
     "Status",
     "StatusChange",
+    "Step",
     "UnitDocument",
     "UnitDocumentKind",
 ]

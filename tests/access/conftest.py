@@ -1,0 +1,132 @@
+"""Fixtures for archive-access tests: archives owned by the shared owner, a consultant of
+another sales department, an archive keeper, and helpers to file and decide requests."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from archives import services
+from archives.access import services as access
+from archives.models import AccessScope, PhoneKind, Secrecy, Source
+from crm.roles import Role
+from tests.factories import CompanyFactory, DepartmentFactory, ProjectFactory, UserFactory
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory(company=CompanyFactory(), code="jinxiu", name="雪球·锦绣华庭")
+
+
+@pytest.fixture
+def make_customer(project):
+    counter = iter(range(10_000))
+
+    def make(owner=None, name="张三", mobile=None, by=None, **fields):
+        n = next(counter)
+        mobile = mobile or f"1391234{n:04d}"
+        return services.register_customer(
+            by=by or owner or fields.pop("registrar"),
+            name=name,
+            source=fields.pop("source", Source.WALK_IN),
+            phones=[(PhoneKind.MOBILE, mobile)],
+            owner=owner,
+            project=fields.pop("project", project),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def customer(make_customer, owner):
+    return make_customer(owner=owner, name="张三", mobile="13912345678")
+
+
+@pytest.fixture
+def confidential(make_customer, owner):
+    return make_customer(
+        owner=owner, name="机密客户", mobile="13912340001", secrecy=Secrecy.CONFIDENTIAL
+    )
+
+
+@pytest.fixture
+def top_secret(make_customer, owner):
+    return make_customer(
+        owner=owner, name="绝密客户", mobile="13912340002", secrecy=Secrecy.TOP_SECRET
+    )
+
+
+@pytest.fixture
+def other_sales(db):
+    return DepartmentFactory(code="sales2", name="销售二部")
+
+
+@pytest.fixture
+def stranger(other_sales):
+    """A consultant of another sales department: no business with these archives."""
+    return UserFactory(
+        username="zhaolei", name="赵磊", department=other_sales, roles=[Role.SALES_CONSULTANT]
+    )
+
+
+@pytest.fixture
+def keeper(make_user):
+    return make_user(Role.ARCHIVE_KEEPER, username="sunli", name="孙丽")
+
+
+@pytest.fixture
+def upload():
+    def make(customer, by, secrecy=Secrecy.SECRET, name="身份证.png"):
+        file = SimpleUploadedFile(name, PNG, content_type="image/png")
+        file.detected_type = "image/png"
+        return services.upload_attachment(
+            customer=customer, by=by, kind="id_card", file=file, secrecy=secrecy
+        )
+
+    return make
+
+
+@pytest.fixture
+def request_access():
+    def file(
+        by, *customers, scope=AccessScope.VIEW, days=7, level=Secrecy.PUBLIC, reason="回访需要"
+    ):
+        (request,) = access.file_access_request(
+            by=by, customers=list(customers), reason=reason, scope=scope, days=days, level=level
+        )
+        return request
+
+    return file
+
+
+@pytest.fixture
+def approve():
+    def decide(request, *people):
+        for person in people:
+            request = access.decide_access_request(request=request, by=person, approve=True)
+        return request
+
+    return decide
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": "/nowhere/"},
+        },
+    }
+    return tmp_path
+
+
+def days_ago(days: int) -> dt.timedelta:
+    return dt.timedelta(days=days)
