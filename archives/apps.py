@@ -29,4 +29,5 @@ class ArchivesConfig(AppConfig):
     }
 
     def ready(self):
-        from archives import rules, ui  # noqa: F401  (access rules, panels, menu, timeline)
+        from archives import rules, ui
+        from archives.ownership import admin, rules, ui  # noqa: F401, F811  (R-ARC-08 … 12)

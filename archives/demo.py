@@ -111,6 +111,9 @@ def load() -> int:
             continue
         _company(index, company, phone, centre, shops)
         created += 1
+    from archives.ownership.demo import load as load_ownership  # R-ARC-08 … 12
+
+    created += load_ownership()
     return created
 
 

@@ -1,6 +1,6 @@
 """URLs of the archives app, mounted under /archives/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from archives import views
 
@@ -33,4 +33,5 @@ urlpatterns = [
     ),
     path("units/", views.unit_files, name="unit_files"),
     path("units/<int:pk>/", views.unit_file, name="unit_file"),
+    path("", include("archives.ownership.urls")),
 ]

@@ -21,6 +21,28 @@ from archives.models.customers import (
     StatusChange,
 )
 from archives.models.events import CustomerEvent, EventKind
+from archives.models.ownership import (
+    Channel,
+    ConsultantNotice,
+    CooperationPair,
+    DailySheet,
+    Departure,
+    Dispute,
+    DutyRoster,
+    DutySlot,
+    HandoverRecord,
+    Outcome,
+    OwnerPeriod,
+    OwnershipChange,
+    OwnershipEvent,
+    OwnershipRule,
+    PoolPolicy,
+    ProtectionRule,
+    Punctuality,
+    Referral,
+    Registration,
+    RewardStatus,
+)
 from archives.models.profile import (
     FamilyMember,
     ItemKind,
@@ -64,4 +86,28 @@ __all__ = [
     "StatusChange",
     "UnitDocument",
     "UnitDocumentKind",
+]
+
+# archives.models.ownership (R-ARC-08 … R-ARC-12)
+__all__ += [
+    "Channel",
+    "ConsultantNotice",
+    "CooperationPair",
+    "DailySheet",
+    "Departure",
+    "Dispute",
+    "DutyRoster",
+    "DutySlot",
+    "HandoverRecord",
+    "Outcome",
+    "OwnerPeriod",
+    "OwnershipChange",
+    "OwnershipEvent",
+    "OwnershipRule",
+    "PoolPolicy",
+    "ProtectionRule",
+    "Punctuality",
+    "Referral",
+    "Registration",
+    "RewardStatus",
 ]
