@@ -18,12 +18,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -228,7 +229,9 @@ def recall_customer(pk, *, now, by, rules: Rules | None = None) -> bool:
         change=OwnershipChange.RECALLED,
         by=by,
         when=now,
-        note=_("No recorded contact for %(days)s days") % {"days": rule.days},
+        note=_company_language(
+            gettext_lazy("No recorded contact for %(days)s days"), {"days": rule.days}
+        ),
         claim=True,
     )
     if event is None:
@@ -242,6 +245,12 @@ def recall_customer(pk, *, now, by, rules: Rules | None = None) -> bool:
         level=NotificationLevel.WARNING,
     )
     return True
+
+
+def _company_language(text, params) -> str:
+    """What a sweep writes into a record, it writes in the company's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text) % params
 
 
 def _warn_due(now, rules, batch) -> int:

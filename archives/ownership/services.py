@@ -14,10 +14,11 @@ OwnershipEvent naming its rule.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ from crm.notifications import notify
 from crm.phones import normalize_phone
 from crm.roles import Role
 
+logger = logging.getLogger(__name__)
 MIN_CONTACTS = 2  # §4: important customers have two or more staff in contact
 
 
@@ -91,8 +93,34 @@ class DeskResult:
         return self.registration.consultant
 
 
+DEADLOCK_RETRIES = 3
+
+
+def register_at_desk(**kwargs) -> DeskResult:
+    """Register a call or walk-in by mobile and decide whom the customer belongs to.
+
+    Desks registering at the same moment contend for the rotation, the archive number and the
+    foreign keys of the same project; PostgreSQL may then end one transaction as a deadlock
+    victim. Nothing of it was saved, so the registration is simply run again (only when this
+    is the outermost transaction — inside another one the caller decides)."""
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            return _register_at_desk(**kwargs)
+        except OperationalError as error:
+            retry = _is_deadlock(error) and not transaction.get_connection().in_atomic_block
+            if not retry or attempt == DEADLOCK_RETRIES - 1:
+                raise
+            logger.info("desk registration was a deadlock victim; retrying")
+    raise AssertionError("unreachable")
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    code = getattr(getattr(error, "__cause__", None), "sqlstate", None)
+    return code in {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
 @transaction.atomic
-def register_at_desk(
+def _register_at_desk(
     *,
     by,
     mobile: str,
@@ -108,7 +136,6 @@ def register_at_desk(
     notes: str = "",
     when: dt.datetime | None = None,
 ) -> DeskResult:
-    """Register a call or walk-in by mobile and decide whom the customer belongs to."""
     number = normalize_phone(mobile, mobile_only=True)
     if channel == Channel.SELF and not core.is_consultant(by):
         raise ValidationError(
@@ -318,11 +345,6 @@ def _known_owned(visit: Visit, customer) -> DeskResult:
             to_owner=customer.owner,
             registration=registration,
             dispute=dispute,
-            note=_(
-                "%(claimant)s registered the customer; the earlier registration holds until "
-                "the ruling."
-            )
-            % {"claimant": claimant.get_full_name()},
         )
         return DeskResult(registration, customer, dispute)
     receiver = visit.named or customer.owner
