@@ -274,7 +274,11 @@ def _tell_consultant(consultant, customer, registration) -> None:
             "rule": registration.get_rule_display(),
         },
         url=reverse("archives:ownership_detail", args=[customer.pk]),
-        level=NotificationLevel.URGENT if registration.channel == Channel.WALK_IN else "info",
+        level=(
+            NotificationLevel.URGENT
+            if registration.channel == Channel.WALK_IN
+            else NotificationLevel.INFO
+        ),
     )
 
 

@@ -86,6 +86,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "referrer_visible": r.referrer_id in seen,
             "referee_visible": r.referee_id in seen,
             "can_decide": r.pk in decide,
+            "signed": r.referee.status in referrals.SIGNED,
         }
         for r in page.object_list
     ]

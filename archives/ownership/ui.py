@@ -18,6 +18,7 @@ from archives.models import (
     Departure,
     Dispute,
     DutyRoster,
+    Outcome,
     OwnershipChange,
     OwnershipEvent,
     Punctuality,
@@ -84,7 +85,7 @@ def _desk(request):
     return {
         "rosters": _rosters_today(request),
         "registered_today": mine.count(),
-        "open_disputes": mine.filter(outcome="clash").count(),
+        "open_disputes": mine.filter(outcome=Outcome.CLASH).count(),
     }
 
 
@@ -155,7 +156,7 @@ def _sheets(request):
         .select_related("consultant")
         .order_by("-day", "consultant__name")
     )
-    return {"trouble": trouble[:10], "open_today": week.filter(status="open").count()}
+    return {"trouble": trouble[:10]}
 
 
 def _attention(request):
@@ -175,7 +176,9 @@ def _attention(request):
         .filter(staff__lt=MIN_CONTACTS)
     )
     leaving = permissions.visible(
-        request.user, permissions.VIEW, Departure.objects.filter(status="in_progress")
+        request.user,
+        permissions.VIEW,
+        Departure.objects.filter(status=Departure.Status.IN_PROGRESS),
     ).select_related("leaver")
     context = {
         "rewards": rewards,
