@@ -69,6 +69,11 @@ class Rules:
         return self.for_ids(customer.project_id, customer.grade_id)
 
 
+def in_sales_pool(prefix: str = "") -> Q:
+    """Customers the public pool offers: open sales customers (not partners, not won)."""
+    return Q(**{f"{prefix}category__in": SALES_CATEGORIES}) & ~Q(**{f"{prefix}status__in": EXEMPT})
+
+
 def with_activity(queryset):
     """Annotate `activity`: when the protection clock last restarted."""
     period_start = OwnerPeriod.objects.open().filter(customer=OuterRef("pk")).values("started_at")
@@ -349,7 +354,8 @@ def claim_customer(*, customer, by, when: dt.datetime | None = None):
     customer = core.lock_customer(customer.pk)
     if customer.is_voided:
         raise ValidationError(_("This archive is void."))
-    if customer.owner_id is not None:
+    eligible = Customer.objects.filter(in_sales_pool(), pk=customer.pk).exists()
+    if customer.owner_id is not None or not eligible:
         raise ValidationError(_("This customer is no longer in the public pool."))
     check_claim(user=by, customer=customer, now=when)
     return core.change_owner(

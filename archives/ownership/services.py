@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
+import time
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,7 +95,7 @@ class DeskResult:
         return self.registration.consultant
 
 
-DEADLOCK_RETRIES = 3
+DEADLOCK_RETRIES = 5
 
 
 def register_at_desk(**kwargs) -> DeskResult:
@@ -111,6 +113,7 @@ def register_at_desk(**kwargs) -> DeskResult:
             if not retry or attempt == DEADLOCK_RETRIES - 1:
                 raise
             logger.info("desk registration was a deadlock victim; retrying")
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))  # step out of lockstep
     raise AssertionError("unreachable")
 
 

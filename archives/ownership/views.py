@@ -472,7 +472,9 @@ def _assign(request, customer, done) -> HttpResponse:
 def pool_view(request: HttpRequest) -> HttpResponse:
     require_roles(request.user, SALES | {Role.GENERAL_MANAGER})
     form = PoolFilterForm(request.GET or None)
-    periods = OwnerPeriod.objects.in_pool().filter(customer__voided_at__isnull=True)
+    periods = OwnerPeriod.objects.in_pool().filter(
+        pool.in_sales_pool("customer__"), customer__voided_at__isnull=True
+    )
     if form.is_valid():
         for name in ("project", "grade"):
             if form.cleaned_data.get(name):

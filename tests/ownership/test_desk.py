@@ -248,3 +248,42 @@ def test_a_new_customer_needs_a_name_and_a_receptionist_cannot_self_develop(
         services.register_at_desk(
             by=receptionist, mobile="13800001111", name="王", channel=Channel.SELF, project=project
         )
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_chosen_as_deadlock_victim_is_run_again(
+    receptionist, project, roster, monkeypatch
+):
+    """Under contention PostgreSQL may end one registration as a deadlock victim; nothing of
+    it was saved, so the desk runs it again instead of showing an error."""
+    from django.db import OperationalError
+
+    real, calls = services._register_at_desk, []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected") from _Deadlock()
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "_register_at_desk", flaky)
+    result = walk_in(receptionist, project)
+    assert len(calls) == 2
+    assert Customer.objects.get() == result.customer
+
+
+def test_inside_a_callers_transaction_a_deadlock_is_the_callers_to_handle(
+    receptionist, project, roster, monkeypatch
+):
+    from django.db import OperationalError
+
+    def deadlock(**kwargs):
+        raise OperationalError("deadlock detected") from _Deadlock()
+
+    monkeypatch.setattr(services, "_register_at_desk", deadlock)
+    with pytest.raises(OperationalError):
+        walk_in(receptionist, project)

@@ -230,3 +230,21 @@ def test_the_sweep_task_recalls(lead, owner):
     with at(30):
         assert sweep_public_pool.delay().get()["recalled"] == 1
     assert owner_of(lead) is None
+
+
+def test_the_pool_offers_only_open_sales_customers(rules, make_customer, colleague, receptionist):
+    """Won customers and partners without an owner are not in the public pool to claim."""
+    with at(0):
+        won = make_customer(owner=None, name="王丽华", mobile="13900004101", registrar=receptionist)
+        archive_services.change_status(customer=won, to=Status.WON, reason="签约", by=receptionist)
+        bank = make_customer(
+            owner=None,
+            name="西安银行",
+            mobile="13900004102",
+            registrar=receptionist,
+            category=Category.BANK,
+        )
+    for customer in (won, bank):
+        with at(1), pytest.raises(ValidationError):
+            pool.claim_customer(customer=customer, by=colleague)
+        assert owner_of(customer) is None
