@@ -85,7 +85,8 @@ class DeskForm(forms.Form):
         for name, target in (("mobile", "#lookup"), ("referrer_mobile", "#referrer-lookup")):
             self.fields[name].widget.attrs.update(
                 {
-                    "hx-get": lookup,
+                    # POST keeps the mobile out of URLs and access logs (personal data).
+                    "hx-post": lookup,
                     "hx-trigger": "input changed delay:300ms, load",
                     "hx-target": target,
                     "hx-include": "[name=project]",

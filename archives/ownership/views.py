@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from archives import privacy
 from archives import services as archive_services
@@ -88,7 +88,11 @@ def shown_name(name: str, visible: bool) -> str:
 def _desk_project(request, *, fallback: bool = True):
     """The sales office the desk works for: chosen, remembered, or one on duty today."""
     projects = Project.objects.filter(is_active=True).order_by("name")
-    chosen = request.GET.get("project") or request.session.get("desk_project")
+    chosen = (
+        request.POST.get("project")
+        or request.GET.get("project")
+        or request.session.get("desk_project")
+    )
     project = projects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
     if project is None and fallback:
         on_duty = DutyRoster.objects.filter(day=timezone.localdate()).values("project")
@@ -186,12 +190,15 @@ def _result_message(user, result: services.DeskResult) -> str:
 
 
 @login_required
-@require_GET
+@require_POST
 def desk_lookup(request: HttpRequest) -> HttpResponse:
-    """As the mobile is typed: known or new, whose, since when — masked for strangers."""
+    """As the mobile is typed: known or new, whose, since when — masked for strangers.
+    A POST, so the number stays out of URLs and access logs; it changes nothing."""
     require_roles(request.user, DESK)
-    as_referrer = "referrer_mobile" in request.GET
-    raw = request.GET.get("referrer_mobile" if as_referrer else "mobile", "")
+    # HTMX posts the whole desk form; the header names the field being typed in.
+    trigger = request.htmx.trigger_name if request.htmx else ""
+    as_referrer = trigger == "referrer_mobile" if trigger else "mobile" not in request.POST
+    raw = request.POST.get("referrer_mobile" if as_referrer else "mobile", "")
     digits = "".join(ch for ch in raw if ch.isdigit())
     context = {"as_referrer": as_referrer, "state": "typing"}
     if len(digits) >= 11:

@@ -151,7 +151,7 @@ def test_a_consultant_cannot_approve_a_reward(
 def test_the_lookup_says_whose_customer_with_the_owner_masked(client, receptionist, customer):
     """R-ARC-08: typing a mobile shows at once that it is known, whose (张*) and since when."""
     client.force_login(receptionist)
-    response = client.get(reverse("archives:desk_lookup"), {"mobile": "139 1234 5678"})
+    response = client.post(reverse("archives:desk_lookup"), {"mobile": "139 1234 5678"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "张*" in html and "张伟" not in html
@@ -160,13 +160,13 @@ def test_the_lookup_says_whose_customer_with_the_owner_masked(client, receptioni
 
 def test_the_lookup_shows_the_owner_to_the_owner(client, owner, customer):
     client.force_login(owner)
-    html = client.get(reverse("archives:desk_lookup"), {"mobile": "13912345678"}).content.decode()
+    html = client.post(reverse("archives:desk_lookup"), {"mobile": "13912345678"}).content.decode()
     assert "张伟" in html and customer.number in html
 
 
 def test_the_lookup_of_a_new_mobile_names_who_is_on_duty(client, receptionist, roster, project):
     client.force_login(receptionist)
-    html = client.get(
+    html = client.post(
         reverse("archives:desk_lookup"), {"mobile": "13800009999", "project": project.pk}
     ).content.decode()
     assert "张伟" in html
@@ -305,3 +305,18 @@ def test_the_monthly_table_and_dashboard_render(client, owner, manager, receptio
     client.force_login(manager)
     response = client.get(reverse("archives:sheet_month"), {"month": "2026-03"})
     assert response.status_code == 200 and response.context["start"] == dt.date(2026, 3, 1)
+
+
+def test_the_lookup_answers_for_the_field_being_typed(client, receptionist, customer):
+    """HTMX posts the whole desk form; HX-Trigger-Name says which mobile is being typed."""
+    client.force_login(receptionist)
+    form = {"mobile": "13800009999", "referrer_mobile": "13912345678"}
+    url = reverse("archives:desk_lookup")
+    as_referrer = client.post(
+        url, form, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="referrer_mobile"
+    ).content.decode()
+    assert 'data-testid="referrer-lookup"' in as_referrer and "张*" in as_referrer
+    as_visitor = client.post(
+        url, form, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="mobile"
+    ).content.decode()
+    assert 'data-testid="lookup-result"' in as_visitor and "新客户" in as_visitor
