@@ -33,6 +33,16 @@ def office(db):
     return {"project": project, "zhangwei": zhangwei, "lina": lina}
 
 
+def switch_user(page, login, username, name):
+    """Sign in as someone else. The desk's look-up may still be answering, and with the
+    session saved on every request its reply would bring the old session cookie back; so
+    wait for the page to go quiet before clearing cookies, and check who is signed in."""
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()
+    login(page, username)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{name}")
+
+
 def register_walk_in(page, live_server, mobile, name):
     page.goto(f"{live_server.url}/archives/desk/")
     page.get_by_label("手机", exact=True).fill(mobile)
@@ -76,9 +86,7 @@ def test_a_second_consultant_registering_the_same_mobile_opens_a_dispute_the_man
     login(page, "zhoumin")
     register_walk_in(page, live_server, "13900001234", "陈晓明")
     expect(page.get_by_role("status")).to_contain_text("张伟")
-    page.context.clear_cookies()
-
-    login(page, "lina")
+    switch_user(page, login, "lina", "李娜")
     page.goto(f"{live_server.url}/archives/desk/")
     page.get_by_label("手机", exact=True).fill("13900001234")
     lookup = page.get_by_test_id("lookup-result")
@@ -88,10 +96,8 @@ def test_a_second_consultant_registering_the_same_mobile_opens_a_dispute_the_man
     page.get_by_role("button", name="登记", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("撞单")
     shoot(page, "ownership-clash-desktop")
-    page.context.clear_cookies()
-
     page.set_viewport_size(PHONE)
-    login(page, "liuyang")
+    switch_user(page, login, "liuyang", "刘洋")
     panel = page.locator("[data-panel='ownership.disputes']")
     panel.get_by_role("link", name="张伟 / 李娜").click()
     expect(page.get_by_test_id("first-time")).to_be_visible()
