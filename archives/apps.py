@@ -31,3 +31,5 @@ class ArchivesConfig(AppConfig):
     def ready(self):
         from archives import rules, ui  # noqa: F401  (access rules, panels, menu, timeline)
         from archives.access import ui as access_ui  # noqa: F401  (requests, log, retention)
+        from archives.ownership import rules as ownership_rules  # noqa: F401
+        from archives.ownership import ui as ownership_ui  # noqa: F401

@@ -112,8 +112,9 @@ def load() -> int:
         _company(index, company, phone, centre, shops)
         created += 1
     from archives.access import demo as access_demo  # requests, grants, log, retention
+    from archives.ownership.demo import load as load_ownership  # R-ARC-08 … 12
 
-    return created + access_demo.load()
+    return created + load_ownership() + access_demo.load()
 
 
 def _person(index, person, mobile, grades, regions, garden, homes):

@@ -5,6 +5,7 @@ from celery import shared_task
 
 from archives import services
 from archives.access.tasks import end_expired_grants  # noqa: F401  (access grants' expiry sweep)
+from archives.ownership.tasks import *  # noqa: F403  (public pool, daily sheets)
 
 
 @shared_task

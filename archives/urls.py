@@ -38,4 +38,5 @@ urlpatterns = [
     path("units/", views.unit_files, name="unit_files"),
     path("units/<int:pk>/", views.unit_file, name="unit_file"),
     path("", include("archives.access.urls")),
+    path("", include("archives.ownership.urls")),
 ]

@@ -36,6 +36,28 @@ from archives.models.customers import (
 )
 from archives.models.events import CustomerEvent, EventKind
 from archives.models.imports import ImportBatch
+from archives.models.ownership import (
+    Channel,
+    ConsultantNotice,
+    CooperationPair,
+    DailySheet,
+    Departure,
+    Dispute,
+    DutyRoster,
+    DutySlot,
+    HandoverRecord,
+    Outcome,
+    OwnerPeriod,
+    OwnershipChange,
+    OwnershipEvent,
+    OwnershipRule,
+    PoolPolicy,
+    ProtectionRule,
+    Punctuality,
+    Referral,
+    Registration,
+    RewardStatus,
+)
 from archives.models.profile import (
     FamilyMember,
     ItemKind,
@@ -90,4 +112,28 @@ __all__ = [
     "Step",
     "UnitDocument",
     "UnitDocumentKind",
+]
+
+# archives.models.ownership (R-ARC-08 … R-ARC-12)
+__all__ += [
+    "Channel",
+    "ConsultantNotice",
+    "CooperationPair",
+    "DailySheet",
+    "Departure",
+    "Dispute",
+    "DutyRoster",
+    "DutySlot",
+    "HandoverRecord",
+    "Outcome",
+    "OwnerPeriod",
+    "OwnershipChange",
+    "OwnershipEvent",
+    "OwnershipRule",
+    "PoolPolicy",
+    "ProtectionRule",
+    "Punctuality",
+    "Referral",
+    "Registration",
+    "RewardStatus",
 ]

@@ -249,10 +249,18 @@ def test_every_url_pattern_is_declared():
 
 
 def test_archives_stay_out_of_the_django_admin():
-    """Design: guardian's admin does not restrict objects, so no archive model is in it."""
-    registered = {model._meta.app_label for model in admin.site._registry}
-    assert "archives" not in registered
-    assert "guardian" not in registered
+    """Design: guardian's admin does not restrict objects, so no archive — nor anything that
+    holds a customer's data — is in it; only configuration (grades, templates, rules) is."""
+    from archives.models import Customer
+
+    def holds_customer_data(model) -> bool:
+        return model is Customer or any(
+            getattr(f, "related_model", None) is Customer for f in model._meta.get_fields()
+        )
+
+    exposed = [m._meta.label for m in admin.site._registry if holds_customer_data(m)]
+    assert not exposed
+    assert "guardian" not in {m._meta.app_label for m in admin.site._registry}
 
 
 # --- The world: one archive and its parts, users who may and may not see it ---------------------
