@@ -40,7 +40,7 @@ from archives.models import (
     Occupancy,
 )
 from archives.search import search_customers
-from crm import permissions
+from crm import permissions, searches
 from crm.models import Unit
 from crm.roles import Role, has_role
 
@@ -63,7 +63,8 @@ def _changeable(request, pk) -> Customer:
 
 
 def filtered_customers(request) -> tuple[CustomerFilterForm, object]:
-    form = CustomerFilterForm(request.GET or None)
+    data = searches.query_with(request) if request.GET else None
+    form = CustomerFilterForm(data)
     customers = Customer.objects.for_list()
     if form.is_valid():
         data = form.cleaned_data
@@ -88,6 +89,8 @@ def filtered_customers(request) -> tuple[CustomerFilterForm, object]:
 @login_required
 @permission_required("archives.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":  # the search words go to the session, not the URL
+        return redirect(searches.redirect_url(request, request.path))
     form, customers = filtered_customers(request)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -207,8 +207,10 @@ def run() -> None:
                 "SELECT id, number, name FROM archives_customer WHERE voided_at IS NULL AND "
                 f"{owned_by[who]} AND {where} ORDER BY created_at DESC, id DESC LIMIT 20"
             )
-            request = factory.get("/archives/", params)
-            request.user = user
+            # Search words travel by POST and a session token, never in the URL.
+            url = client.post("/archives/", params).url
+            request = factory.get(url)
+            request.user, request.session = user, client.session
             _form, customers = views.filtered_customers(request)
 
             def raw(sql=sql):
@@ -219,8 +221,8 @@ def run() -> None:
             def page(customers=customers):
                 return list(customers[:20])
 
-            def view(params=params, client=client):
-                return client.get("/archives/", params)
+            def view(url=url, client=client):
+                return client.get(url)
 
             expected = [row[1] for row in raw()]
             assert [c.number for c in page()] == expected, f"{label}: view and SQL disagree"

@@ -242,3 +242,16 @@ def test_unit_file_keeps_moved_out_tenants_apart(client, make_user, customer, ow
     html = client.get(reverse("archives:unit_file", args=[unit.pk])).content.decode()
     moved_out_part = html.split("已迁出（另行存放）")[1]
     assert "张三" in moved_out_part
+
+
+@pytest.mark.django_db
+def test_search_words_never_reach_the_url(client, owner, make_customer):
+    """R-ACC-06: a name or phone searched for is kept in the session, the URL carries a token."""
+    make_customer(owner=owner, name="王五", mobile="13987654321")
+    make_customer(owner=owner, name="赵六")
+    client.force_login(owner)
+    response = client.post(reverse("archives:customer_list"), {"q": "13987654321", "status": ""})
+    assert "13987654321" not in response.url and "s=" in response.url
+    html = client.get(response.url).content.decode()
+    assert "王五" in html and "赵六" not in html
+    assert 'value="13987654321"' in html  # the box still shows what was searched
