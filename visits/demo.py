@@ -118,7 +118,6 @@ def load() -> int:
     random.seed(20261127)
     today = timezone.localdate()
     created = 0
-    created += _close_old_calls(today)
     created += _calls_due(today)
     created += _visit_logs(today)
     created += _visit_plan(today)
@@ -126,6 +125,7 @@ def load() -> int:
     created += _family_birthdays(today)
     created += len(greetings.prepare_greetings(today))
     created += _surveys(today)
+    created += _close_old_calls(today)  # last: it also closes calls the steps above started
     report = sweep.sweep()
     return created + report.notified + report.escalated
 

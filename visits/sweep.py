@@ -105,41 +105,62 @@ def claim(condition: Q, *, token: str, now: dt.datetime, batch_size: int) -> int
         )
 
 
-def _claimed(token: str):
-    return (
-        FollowUp.objects.filter(claim_token=token)
-        .select_related("customer", "caller")
-        .only(
-            "status",
-            "due_on",
-            "call_on",
-            "question_zh",
-            "question_en",
-            "caller_id",
-            "customer__name",
-            "customer__voided_at",
-            "caller__name",
-            "caller__username",
-            "caller__language",
-            "caller__is_active",
-            "caller__employment_status",
-            "caller__department_id",
-        )
-    )
+@dataclass(frozen=True)
+class Person:
+    """Who a notification goes to: enough to address it, without loading a User."""
+
+    pk: int
+    language: str
+    name: str = ""
+
+
+# One claimed row as plain values: a batch of thousands builds no model instances.
+ROW_FIELDS = (
+    "pk",
+    "status",
+    "due_on",
+    "question_zh",
+    "question_en",
+    "customer__name",
+    "customer__voided_at",
+    "caller_id",
+    "caller__name",
+    "caller__username",
+    "caller__language",
+    "caller__is_active",
+    "caller__employment_status",
+    "caller__department_id",
+)
+
+
+def _claimed(token: str) -> list:
+    rows = FollowUp.objects.filter(sweep_state=SweepState.PROCESSING, claim_token=token)
+    return list(rows.order_by().values_list(*ROW_FIELDS, named=True))
+
+
+def _caller(row) -> Person:
+    return Person(row.caller_id, row.caller__language, row.caller__name or row.caller__username)
+
+
+def _caller_can_work(row) -> bool:
+    return row.caller__is_active and row.caller__employment_status != EmploymentStatus.LEFT
 
 
 def _release(token: str, **changes) -> None:
-    FollowUp.objects.filter(claim_token=token).update(
+    FollowUp.objects.filter(sweep_state=SweepState.PROCESSING, claim_token=token).update(
         sweep_state=SweepState.IDLE, claim_token="", claimed_at=None, **changes
     )
 
 
 def _notify_batch(token: str, today: dt.date, report: SweepReport) -> None:
-    live = _split(list(_claimed(token)), report)
+    live = _split(_claimed(token), report)
     messages = Messages()
     managers = _Managers()
     for row in live:
-        recipients = [row.caller] if _can_work(row.caller) else managers.of(row.caller)
+        if _caller_can_work(row):
+            recipients = [_caller(row)]
+        else:  # a caller who left: the manager sees the call instead of losing it
+            recipients = managers.of(row.caller_id, row.caller__department_id)
         overdue = row.due_on < today
         for person in recipients:
             messages.add(
@@ -147,7 +168,7 @@ def _notify_batch(token: str, today: dt.date, report: SweepReport) -> None:
                 OVERDUE_TITLE if overdue else DUE_TITLE,
                 DUE_BODY,
                 row,
-                {"customer": row.customer.name, "due": row.due_on.isoformat()},
+                {"customer": row.customer__name, "due": row.due_on.isoformat()},
                 level=NotificationLevel.WARNING if overdue else NotificationLevel.INFO,
             )
     messages.save()
@@ -156,23 +177,24 @@ def _notify_batch(token: str, today: dt.date, report: SweepReport) -> None:
 
 
 def _escalate_batch(token: str, today: dt.date, report: SweepReport) -> None:
-    live = _split(list(_claimed(token)), report)
+    live = _split(_claimed(token), report)
     messages = Messages()
     managers = _Managers()
     for row in live:
+        caller = _caller(row)
         params = {
-            "customer": row.customer.name,
-            "caller": str(row.caller),
+            "customer": row.customer__name,
+            "caller": caller.name,
             "due": row.due_on.isoformat(),
             "days": (today - row.due_on).days,
         }
-        for person in managers.of(row.caller):
+        for person in managers.of(row.caller_id, row.caller__department_id):
             messages.add(
                 person, ESCALATION_TITLE, ESCALATION_BODY, row, params, NotificationLevel.URGENT
             )
-        if _can_work(row.caller):
+        if _caller_can_work(row):
             messages.add(
-                row.caller, ESCALATED_TITLE, ESCALATION_BODY, row, params, NotificationLevel.URGENT
+                caller, ESCALATED_TITLE, ESCALATION_BODY, row, params, NotificationLevel.URGENT
             )
     messages.save()
     FollowUpRecord.objects.bulk_create(
@@ -182,9 +204,9 @@ def _escalate_batch(token: str, today: dt.date, report: SweepReport) -> None:
     report.escalated += len(live)
 
 
-def _split(rows, report: SweepReport):
+def _split(rows, report: SweepReport) -> list:
     """Open rows of live archives; rows of voided archives are cancelled on the way."""
-    void = [row.pk for row in rows if row.customer.voided_at is not None]
+    void = {row.pk for row in rows if row.customer__voided_at is not None}
     if void:
         report.cancelled += cancel_follow_ups(
             FollowUp.objects.filter(pk__in=void),
@@ -194,34 +216,30 @@ def _split(rows, report: SweepReport):
     return [row for row in rows if row.status == FollowUpStatus.OPEN and row.pk not in void]
 
 
-def _can_work(person) -> bool:
-    return person.is_active and person.employment_status != EmploymentStatus.LEFT
-
-
 class Messages:
     """Notifications of one batch, rendered in each recipient's language, saved in one INSERT
     (crm.notifications.notify sends one text to many; the sweep sends many texts)."""
 
     def __init__(self):
         self.rows: list[Notification] = []
-        self._templates: dict[tuple[str, str], str] = {}
+        self._templates: dict[tuple[int, str], str] = {}
         self._url = reverse("visits:followup_detail", args=[0]).removesuffix("0/")
 
     def _text(self, lazy, language: str) -> str:
-        key = (str(id(lazy)), language)
+        key = (id(lazy), language)
         if key not in self._templates:
             with translation.override(language):
                 self._templates[key] = str(lazy)
         return self._templates[key]
 
-    def add(self, person, title, body, row, params, level=NotificationLevel.INFO) -> None:
+    def add(self, person: Person, title, body, row, params, level=NotificationLevel.INFO):
         language = person.language or settings.LANGUAGE_CODE
         english = language.startswith("en")
         question = (row.question_en if english and row.question_en else row.question_zh) or ""
         values = {**params, "question": question}
         self.rows.append(
             Notification(
-                recipient=person,
+                recipient_id=person.pk,
                 title=(self._text(title, language) % values)[:200],
                 body=self._text(body, language) % values,
                 url=f"{self._url}{row.pk}/",
@@ -234,24 +252,30 @@ class Messages:
 
 
 class _Managers:
-    """The people an overdue call of `person` goes to, looked up once per department."""
+    """The people an overdue call goes to, looked up once per department per batch."""
 
     def __init__(self):
-        self._by_department: dict[int | None, list[User]] = {}
-        self._general: list[User] | None = None
+        self._by_department: dict[int | None, list[Person]] = {}
+        self._general: list[Person] | None = None
 
-    def of(self, person) -> list[User]:
-        department = person.department_id
-        if department not in self._by_department:
+    def of(self, caller_id: int, department_id: int | None) -> list[Person]:
+        if department_id not in self._by_department:
             heads = User.objects.working().filter(
-                Q(headed_departments__id=department)
-                | Q(department_id=department, groups__name=Role.SALES_MANAGER)
+                Q(headed_departments__id=department_id)
+                | Q(department_id=department_id, groups__name=Role.SALES_MANAGER)
             )
-            self._by_department[department] = list(heads.distinct()) if department else []
-        found = [m for m in self._by_department[department] if m.pk != person.pk]
-        return found or [m for m in self._general_managers() if m.pk != person.pk]
+            self._by_department[department_id] = _people(heads.distinct()) if department_id else []
+        found = [m for m in self._by_department[department_id] if m.pk != caller_id]
+        return found or [m for m in self._general_managers() if m.pk != caller_id]
 
-    def _general_managers(self) -> list[User]:
+    def _general_managers(self) -> list[Person]:
         if self._general is None:
-            self._general = list(User.objects.working().with_role(Role.GENERAL_MANAGER))
+            self._general = _people(User.objects.working().with_role(Role.GENERAL_MANAGER))
         return self._general
+
+
+def _people(users) -> list[Person]:
+    return [
+        Person(pk, language, name or username)
+        for pk, language, name, username in users.values_list("pk", "language", "name", "username")
+    ]
