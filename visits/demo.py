@@ -138,7 +138,8 @@ def _close_old_calls(today: dt.date) -> int:
     for call in old.select_related("caller"):
         if call.pk % 6 == 5:
             continue  # stays overdue
-        done_on = min(call.due_on + dt.timedelta(days=random.choice([-2, -1, 0, 0, 0, 2])), today)
+        done_on = call.due_on + dt.timedelta(days=random.choice([-2, -1, 0, 0, 0, 2]))
+        done_on = min(max(done_on, call.call_on), today)
         satisfaction = random.choice([3, 4, 4, 5, 5])
         FollowUp.objects.filter(pk=call.pk).update(
             status=FollowUpStatus.DONE,

@@ -157,6 +157,8 @@ def visits_chart(counts: list[tuple[str, int]]) -> charts.Chart:
         [(label, [n]) for label, n in counts],
         [charts.Series(_("Visits"), charts.AMBER)],
         maximum=max([n for _label, n in counts] + [1]),
+        width=420,
+        label_width=80,
     )
 
 
@@ -170,6 +172,8 @@ def score_chart(rows: list[dict], name_key: str, title: str) -> charts.Chart:
         ],
         [charts.Series(_("Average score"), charts.GREEN)],
         maximum=5,
+        width=420,
+        label_width=80,
     )
 
 

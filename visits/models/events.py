@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -39,7 +40,7 @@ class Event(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("event")
+        verbose_name = pgettext_lazy("activity", "event")
         verbose_name_plural = _("events")
         ordering = ["-starts_at", "-pk"]
 

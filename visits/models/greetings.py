@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm.workcalendar import LUNAR_FESTIVALS, SOLAR_FESTIVALS
@@ -87,7 +88,7 @@ class GreetingTemplate(models.Model):
 
 
 class GreetingChannel(models.TextChoices):
-    CALL = "call", _("Phone call")
+    CALL = "call", pgettext_lazy("greeting", "Phone call")
     SMS = "sms", _("Text message")
 
 

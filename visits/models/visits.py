@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -70,7 +71,7 @@ class VisitPlan(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.OUTBOUND_VISIT
     )
-    purpose = models.TextField(_("purpose"))
+    purpose = models.TextField(pgettext_lazy("visit plan", "purpose"))
     target = models.TextField(_("target"), help_text=_("What the visit should achieve"))
     materials = models.JSONField(_("materials"), default=list, blank=True)
     materials_note = models.CharField(_("other materials"), max_length=200, blank=True)
