@@ -140,6 +140,8 @@ def rate_charts(callers: list[Rate], months: list[Rate]) -> tuple[charts.Chart, 
         series,
         maximum=100,
         unit="%",
+        width=520,
+        label_width=90,
     )
     per_month = charts.vertical(
         _("Follow-up completion and on-time rate per month"),
@@ -147,6 +149,8 @@ def rate_charts(callers: list[Rate], months: list[Rate]) -> tuple[charts.Chart, 
         series,
         maximum=100,
         unit="%",
+        width=520,
+        height=220,
     )
     return per_caller, per_month
 
