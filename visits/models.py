@@ -1,1 +1,0 @@
-"""Visits and follow-ups: visit plans and logs, follow-up plans, greetings, surveys, events."""
