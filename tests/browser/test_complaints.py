@@ -135,6 +135,13 @@ def test_front_desk_records_and_customer_service_closes_with_a_signature(
     assert event.customer == customer
     assert event.source_key == f"complaints.complaint:{complaint.pk}"
 
+    # R-CMP-05: the consultant who owns the customer finds the return visit on their list.
+    page.context.clear_cookies()
+    login(page, "zhangwei")
+    page.goto(f"{live_server.url}/visits/?scope=mine&when=upcoming")
+    expect(page.locator("main")).to_contain_text("王丽华")
+    shoot(page, "complaints-return-visit-consultant")
+
 
 @pytest.mark.django_db(transaction=True)
 def test_an_empty_signature_pad_is_refused_in_chinese(page, live_server, login):
