@@ -41,8 +41,8 @@ def month_of(on: dt.date) -> tuple[dt.date, dt.date]:
 
 def due_schedules(on: dt.date) -> dict[str, ReadingSchedule]:
     return {
-        schedule.user_type: schedule
-        for schedule in ReadingSchedule.objects.all()
+        user_type: schedule
+        for user_type, schedule in ReadingSchedule.all_types().items()
         if schedule.is_due_in(on.year, on.month)
     }
 
@@ -86,6 +86,8 @@ def round_for(user, on: dt.date, *, everyone: bool = False) -> list[Stop]:
     for account in accounts:
         schedule = schedules[account.user_type]
         first, last = schedule.window(on.year, on.month)
+        if account.opened_on >= first:
+            continue  # opened with its first reading this month: read from next month
         if account.month_status == ReadingStatus.ACCEPTED:
             state = "done"
         elif account.month_status == ReadingStatus.HELD:

@@ -19,6 +19,12 @@ from billing.models.accounts import GasAccount, Meter, UserType
 
 # §7 4: public-welfare and commercial users are read on the 20th–25th of each month.
 POLICY_WINDOW = (20, 25)
+# Until an administrator enters a schedule: (first day, last day, every … months, first month).
+DEFAULT_SCHEDULES = {
+    UserType.RESIDENTIAL: (10, 15, 1, 1),
+    UserType.PUBLIC_WELFARE: (*POLICY_WINDOW, 1, 1),
+    UserType.COMMERCIAL: (*POLICY_WINDOW, 1, 1),
+}
 
 
 class ReadingSchedule(models.Model):
@@ -63,6 +69,22 @@ class ReadingSchedule(models.Model):
 
     def __str__(self):
         return f"{self.get_user_type_display()} {self.first_day}–{self.last_day}"
+
+    @classmethod
+    def all_types(cls) -> dict[str, ReadingSchedule]:
+        """Every user type's schedule: the entered one, else the default of §7."""
+        schedules = {
+            user_type: cls(
+                user_type=user_type,
+                first_day=first,
+                last_day=last,
+                every_months=every,
+                start_month=start,
+            )
+            for user_type, (first, last, every, start) in DEFAULT_SCHEDULES.items()
+        }
+        schedules.update({schedule.user_type: schedule for schedule in cls.objects.all()})
+        return schedules
 
     def is_due_in(self, year: int, month: int) -> bool:
         return (month - self.start_month) % self.every_months == 0

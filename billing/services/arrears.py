@@ -43,7 +43,7 @@ from billing.models import (
     WorkOrderStatus,
 )
 from billing.models.statements import UNPAID
-from billing.services.common import ladder_actor, people_with, readers_of, stamp, today
+from billing.services.common import ladder_actor, moment, people_with, readers_of, stamp, today
 from crm import workcalendar
 from crm.models import NotificationLevel
 from crm.notifications import notify, send_sms
@@ -123,11 +123,13 @@ def _advance(
     return done
 
 
-def sweep_ladder(*, on: dt.date | None = None) -> dict[str, int]:
-    """Beat: move every unpaid statement whose time has come one step up the ladder."""
+def sweep_ladder(*, on: dt.date | None = None, statements=None) -> dict[str, int]:
+    """Beat: move every unpaid statement whose time has come one step up the ladder.
+
+    `statements` narrows the sweep (the demo replays its own accounts' history with it)."""
     on = on or today()
     policy = BillingPolicy.current()
-    statements = Statement.objects.all()
+    statements = Statement.objects.all() if statements is None else statements
     counts = {
         LadderStep.OVERDUE: _advance(
             statements.filter(due_on__lt=on),
@@ -227,6 +229,7 @@ def _arrears_notice(statement: Statement, *, on: dt.date, policy) -> None:
     notice = ArrearsNotice(
         number=next_number(FormKind.ARREARS_NOTICE),
         filled_by=actor,
+        filled_at=moment(on),
         statement=statement,
         account=account,
         amount_due=statement.outstanding,
@@ -300,8 +303,9 @@ def _suspension_request(statement: Statement, *, on: dt.date, policy) -> None:
 
 
 @transaction.atomic
-def decide_suspension(*, request: SuspensionRequest, by, approve: bool, note: str = ""):
+def decide_suspension(*, request: SuspensionRequest, by, approve: bool, note: str = "", when=None):
     """The general manager approves (a suspension order goes to the reader) or rejects."""
+    when = when or timezone.now()
     request = (
         SuspensionRequest.objects.select_for_update().select_related("account").get(pk=request.pk)
     )
@@ -314,7 +318,7 @@ def decide_suspension(*, request: SuspensionRequest, by, approve: bool, note: st
         raise ValidationError({"note": _("Give the reason for rejecting.")})
     request.status = SuspensionStatus.APPROVED if approve else SuspensionStatus.REJECTED
     request.decided_by = by
-    request.decided_at = timezone.now()
+    request.decided_at = when
     request.decision_note = note.strip()
     stamp(request, by, note)
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -324,13 +328,14 @@ def decide_suspension(*, request: SuspensionRequest, by, approve: bool, note: st
     order = GasWorkOrder(
         number=next_number(FormKind.GAS_WORK_ORDER),
         filled_by=by,
+        filled_at=when,
         signed_off_by=by,
-        signed_off_at=timezone.now(),
+        signed_off_at=when,
         account=account,
         kind=WorkOrderKind.SUSPEND,
         request=request,
         assigned_to=account.reader,
-        planned_on=workcalendar.add_workdays(today(), 1),
+        planned_on=workcalendar.add_workdays(timezone.localdate(when), 1),
     )
     stamp(order, by)
     order.save()
@@ -383,10 +388,10 @@ def complete_work_order(
     stamp(account, by, order.number)
     account.save(update_fields=["status"])
     if order.kind == WorkOrderKind.SUSPEND:
-        from billing.services.payments import _reconnect_if_settled
+        from billing.services.payments import reconnect_if_settled
 
         # Paid while the order was on its way: reconnect straight away.
-        _reconnect_if_settled(account, by)
+        reconnect_if_settled(account, by, on=done_on)
     return order
 
 

@@ -22,6 +22,15 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def moment(day: dt.date | None) -> dt.datetime:
+    """When a form dated `day` was filled in: now, or that day's office hours if back-dated
+    (a payment taken on paper yesterday and entered today is yesterday's payment)."""
+    now = timezone.now()
+    if day is None or day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
 def next_workday(day: dt.date) -> dt.date:
     return workcalendar.add_workdays(day, 0)
 

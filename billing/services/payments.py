@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +28,7 @@ from billing.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
-from billing.services.common import next_workday, readers_of, stamp, today
+from billing.services.common import moment, next_workday, readers_of, stamp, today
 from crm.notifications import notify
 from crm.numbering import FormKind, next_number
 
@@ -84,6 +83,7 @@ def record_payment(
     payment = Payment(
         number=next_number(FormKind.RECEIPT),
         filled_by=by,
+        filled_at=moment(received_on),
         statement=statement,
         account=account,
         amount=amount,
@@ -100,7 +100,7 @@ def record_payment(
     if not statement.signed_off_by_id:
         # Taking the money means the statement reached the counter.
         statement.signed_off_by = by
-        statement.signed_off_at = timezone.now()
+        statement.signed_off_at = payment.filled_at
         fields += ["signed_off_by", "signed_off_at"]
     _settle(
         statement, by, received_on, _("Payment %(number)s") % {"number": payment.number}, fields
@@ -109,8 +109,8 @@ def record_payment(
         account.balance += payment.to_credit
         stamp(account, by, _("Credit from payment %(number)s") % {"number": payment.number})
         account.save(update_fields=["balance"])
-    after_settlement(statement, account, by)
-    touch_contact(customer=account.customer)
+    after_settlement(statement, account, by, on=received_on)
+    touch_contact(customer=account.customer, when=payment.filled_at)
     return payment
 
 
@@ -137,6 +137,7 @@ def issue_adjustment(
     note = Adjustment(
         number=next_number(FormKind.CREDIT_NOTE),
         filled_by=by,
+        filled_at=moment(issued_on),
         statement=statement,
         account=account,
         kind=kind,
@@ -161,11 +162,11 @@ def issue_adjustment(
         stamp(account, by, _("Note %(number)s") % {"number": note.number})
         account.save(update_fields=["balance"])
     if not was_paid and statement.is_paid:
-        after_settlement(statement, account, by)
+        after_settlement(statement, account, by, on=issued_on)
     return note
 
 
-def after_settlement(statement: Statement, account: GasAccount, by) -> None:
+def after_settlement(statement: Statement, account: GasAccount, by, *, on: dt.date) -> None:
     """Paid: the ladder stops. A pending suspension is withdrawn, an open suspension order
     cancelled; a suspended account with nothing overdue gets its reconnection order."""
     if statement.is_paid:
@@ -173,7 +174,7 @@ def after_settlement(statement: Statement, account: GasAccount, by) -> None:
             statement=statement, status=SuspensionStatus.PENDING
         ):
             request.status = SuspensionStatus.WITHDRAWN
-            request.decided_at = timezone.now()
+            request.decided_at = moment(on)
             request.decision_note = _("Paid before the decision.")
             stamp(request, by, request.decision_note)
             request.save(update_fields=["status", "decided_at", "decision_note"])
@@ -185,11 +186,11 @@ def after_settlement(statement: Statement, account: GasAccount, by) -> None:
             stamp(order, by, order.note)
             order.save(update_fields=["status", "note"])
     if account.status == AccountStatus.SUSPENDED:
-        _reconnect_if_settled(account, by)
+        reconnect_if_settled(account, by, on=on)
 
 
-def _reconnect_if_settled(account: GasAccount, by) -> GasWorkOrder | None:
-    overdue = Statement.objects.filter(account=account, due_on__lt=today()).unpaid()
+def reconnect_if_settled(account: GasAccount, by, *, on: dt.date) -> GasWorkOrder | None:
+    overdue = Statement.objects.filter(account=account, due_on__lt=on).unpaid()
     if overdue.exists():
         return None
     if GasWorkOrder.objects.filter(
@@ -199,10 +200,11 @@ def _reconnect_if_settled(account: GasAccount, by) -> GasWorkOrder | None:
     order = GasWorkOrder(
         number=next_number(FormKind.GAS_WORK_ORDER),
         filled_by=by,
+        filled_at=moment(on),
         account=account,
         kind=WorkOrderKind.RECONNECT,
         assigned_to=account.reader,
-        planned_on=next_workday(today()),
+        planned_on=next_workday(on),
     )
     stamp(order, by, _("Arrears settled"))
     order.save()

@@ -37,7 +37,7 @@ from billing.models import (
     StatementStatus,
     UserType,
 )
-from billing.services.common import due_date, stamp, today
+from billing.services.common import due_date, moment, stamp, today
 from crm.numbering import FormKind, next_numbers
 
 ZERO = Decimal("0.00")
@@ -199,7 +199,7 @@ def _draft(batch: _Batch, reading: Reading, billed_now: set[int]) -> Draft | str
 
 
 def _create(drafts: list[Draft], batch: _Batch, *, by, issued_on: dt.date, due_on: dt.date):
-    now = timezone.now()
+    now = moment(issued_on)
     numbers = next_numbers(FormKind.GAS_STATEMENT, len(drafts), when=now)
     statements = []
     for number, draft in zip(numbers, drafts, strict=True):
@@ -334,7 +334,13 @@ def _settlement_save(statement: Statement, by, reason: str, fields: list[str]) -
 
 @transaction.atomic
 def sign_statement(
-    *, statement: Statement, by, signer_name: str, png: bytes | None = None, on_paper=False
+    *,
+    statement: Statement,
+    by,
+    signer_name: str,
+    png: bytes | None = None,
+    on_paper=False,
+    when: dt.datetime | None = None,
 ) -> Statement:
     """The customer confirms the statement (§7 4): a signature drawn on the phone, kept as a
     PNG, or a signature on the paper copy."""
@@ -348,19 +354,19 @@ def sign_statement(
     if png is None and not on_paper:
         raise ValidationError(_("Sign in the box, or tick that the paper copy was signed."))
     statement.signer_name = signer_name.strip()
-    statement.signed_at = timezone.now()
+    statement.signed_at = when or timezone.now()
     statement.signed_on_paper = png is None
     fields = ["signer_name", "signed_at", "signed_on_paper"]
     if png is not None:
         statement.signature.save("signature.png", ContentFile(png), save=False)
         fields.append("signature")
     _settlement_save(statement, by, _("Signed by the customer"), fields)
-    touch_contact(customer=statement.account.customer)
+    touch_contact(customer=statement.account.customer, when=statement.signed_at)
     return statement
 
 
 @transaction.atomic
-def receive_statement(*, statement: Statement, by) -> Statement:
+def receive_statement(*, statement: Statement, by, when: dt.datetime | None = None) -> Statement:
     """The cashier takes the statement in at the counter (§7 4: 交由前台收费处)."""
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if statement.is_paid:
@@ -368,7 +374,7 @@ def receive_statement(*, statement: Statement, by) -> Statement:
     if statement.signed_off_by_id:
         raise ValidationError(_("The statement has been received already."))
     statement.signed_off_by = by
-    statement.signed_off_at = timezone.now()
+    statement.signed_off_at = when or timezone.now()
     _settlement_save(
         statement, by, _("Received by the cashier"), ["signed_off_by", "signed_off_at"]
     )

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+import billing.tasks  # noqa: F401  (registers the tasks eager Celery runs)
+import crm.tasks  # noqa: F401
 from archives import services as archive_services
 from archives.models import OccupancyRole, PhoneKind, Source
 from billing import services
@@ -22,6 +24,25 @@ from tests.factories import (
 )
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def national_day_2026(request):
+    """The official 2026 arrangement around National Day, as the crm migration seeds it; a
+    transactional test elsewhere may have flushed the seeded rows."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        return
+    from crm.models import CalendarDay
+
+    days = [(dt.date(2026, 9, 25) + dt.timedelta(days=n), False) for n in range(3)]
+    days += [(dt.date(2026, 10, 1) + dt.timedelta(days=n), False) for n in range(7)]
+    days += [(dt.date(2026, 10, 10), True)]
+    for day, is_workday in days:
+        CalendarDay.objects.get_or_create(
+            date=day, defaults={"is_workday": is_workday, "name": "国庆节"}
+        )
 
 
 @pytest.fixture
