@@ -35,6 +35,7 @@ from archives.models import (
 from billing import services
 from billing.models import (
     AccountStatus,
+    ArrearsNotice,
     GasAccount,
     GasWorkOrder,
     Meter,
@@ -385,6 +386,8 @@ def _choose(plan: Plan, replay: Replay, days: list[dt.date]) -> None:
         overpay = plan.scenario == "credit" and day == days[-1]
         pay_on = day + dt.timedelta(days=2 + number % 2)
         replay.at(pay_on, _pay(plan, replay, day, pay_on, None, number, overpay=overpay))
+    if plan.target is not None:
+        replay.watchers.append(_deliver_notices(plan, replay))
     if plan.scenario in {"suspended", "reconnected", "requested"}:
         replay.watchers.append(_general_manager(plan, replay))
     if plan.scenario in {"suspended", "reconnected"}:
@@ -458,6 +461,18 @@ def _pay(plan, replay, reading_day, pay_on, amount, number, overpay=False):
         )
 
     return action
+
+
+def _deliver_notices(plan, replay):
+    """The reader delivers each arrears notice the day after it is issued."""
+
+    def watch(day):
+        for notice in ArrearsNotice.objects.filter(
+            account=plan.account, delivered_on__isnull=True, issued_on__lt=day
+        ):
+            services.deliver_notice(notice=notice, by=replay.staff["heping"], delivered_on=day)
+
+    return watch
 
 
 def _general_manager(plan, replay):

@@ -298,14 +298,15 @@ class MonthForm(forms.Form):
     )
 
     def year_month(self) -> tuple[int, int]:
-        today = timezone.localdate()
+        """The chosen month; by default the last complete one, the month being reported."""
+        last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
         if self.is_valid() and self.cleaned_data.get("month"):
             try:
                 chosen = dt.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
             except ValueError:
-                return today.year, today.month
+                return last_month.year, last_month.month
             return chosen.year, chosen.month
-        return today.year, today.month
+        return last_month.year, last_month.month
 
 
 class AccountFilterForm(forms.Form):

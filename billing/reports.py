@@ -31,6 +31,11 @@ ZERO = Decimal("0.00")
 RATE = Decimal("0.1")
 
 
+def money(value) -> Decimal:
+    """Sums come back from SQLite as floats: every aggregate is put back to the fen."""
+    return ZERO if value is None else Decimal(str(value)).quantize(ZERO, rounding=ROUND_HALF_UP)
+
+
 def rate(part: Decimal, whole: Decimal) -> Decimal | None:
     if not whole:
         return None
@@ -72,7 +77,7 @@ def collection(year: int, month: int, *, days: int) -> list[CollectionRow]:
     )
     for user_type, n, due in issued:
         rows[user_type].statements = n
-        rows[user_type].due = due or ZERO
+        rows[user_type].due = money(due)
     paid = (
         Payment.objects.filter(statement__issued_on__range=(start, end))
         .values_list("statement__user_type", "statement__issued_on", "received_on")
@@ -87,9 +92,9 @@ def collection(year: int, month: int, *, days: int) -> list[CollectionRow]:
             )
         within_days, within_month = cutoffs[issued_on]
         if received_on <= within_days:
-            rows[user_type].in_days += amount
+            rows[user_type].in_days += money(amount)
         if received_on <= within_month:
-            rows[user_type].in_month += amount
+            rows[user_type].in_month += money(amount)
     result = list(rows.values())
     total = CollectionRow("total", "")
     for row in result:
@@ -139,7 +144,7 @@ def ageing(on: dt.date) -> list[AgeingRow]:
     for item in data:
         row = rows[item["user_type"]]
         for key in AGE_BUCKETS:
-            row.amounts[key] = item[f"a_{key}"] or ZERO
+            row.amounts[key] = money(item[f"a_{key}"])
             row.counts[key] = item[f"n_{key}"]
     total = AgeingRow("total", "")
     for row in rows.values():
@@ -201,8 +206,13 @@ def reading_report(year: int, month: int) -> ReadingReport:
     )
     for user_type, n in open_accounts.values_list("user_type").annotate(n=Count("pk")):
         rows[user_type].accounts = n
-    due_types = list(due_schedules(start))
-    due_accounts = open_accounts.filter(user_type__in=due_types, status=AccountStatus.ACTIVE)
+    # Due: the user types read this month, on accounts opened before the window (an account
+    # opened with its first reading this month is read from next month).
+    due = Q(pk__in=[])
+    for user_type, schedule in due_schedules(start).items():
+        first, _last = schedule.window(year, month)
+        due |= Q(user_type=user_type, opened_on__lt=first)
+    due_accounts = open_accounts.filter(due, status=AccountStatus.ACTIVE)
     for user_type, n in due_accounts.values_list("user_type").annotate(n=Count("pk")):
         rows[user_type].due = n
     month_readings = Reading.objects.filter(kind=ReadingKind.REGULAR, read_on__range=(start, end))
@@ -221,8 +231,8 @@ def reading_report(year: int, month: int) -> ReadingReport:
     )
     for user_type, n, volume, amount in sums:
         rows[user_type].billed = n
-        rows[user_type].volume = volume or ZERO
-        rows[user_type].amount = amount or ZERO
+        rows[user_type].volume = money(volume)
+        rows[user_type].amount = money(amount)
     read_accounts = month_readings.filter(
         status__in=[ReadingStatus.ACCEPTED, ReadingStatus.HELD]
     ).values("account_id")

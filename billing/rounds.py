@@ -4,9 +4,10 @@ today, which are done, held or late — in a fixed number of queries, for the ph
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import DecimalField, OuterRef, Prefetch, Subquery
 
 from billing.models import (
     AccountStatus,
@@ -47,8 +48,10 @@ def due_schedules(on: dt.date) -> dict[str, ReadingSchedule]:
     }
 
 
-def _latest(queryset, field: str):
-    return Subquery(queryset.order_by("-read_on", "-pk").values(field)[:1])
+def _latest(queryset, field: str, output_field=None):
+    return Subquery(
+        queryset.order_by("-read_on", "-pk").values(field)[:1], output_field=output_field
+    )
 
 
 def accounts_due(on: dt.date, schedules: dict[str, ReadingSchedule]):
@@ -69,7 +72,7 @@ def accounts_due(on: dt.date, schedules: dict[str, ReadingSchedule]):
             )
         )
         .annotate(
-            last_value=_latest(accepted, "value"),
+            last_value=_latest(accepted, "value", DecimalField(max_digits=12, decimal_places=2)),
             last_on=_latest(accepted, "read_on"),
             month_status=_latest(this_month, "status"),
             month_reading_id=_latest(this_month, "pk"),
@@ -84,6 +87,9 @@ def round_for(user, on: dt.date, *, everyone: bool = False) -> list[Stop]:
         accounts = accounts.filter(reader=user)
     stops = []
     for account in accounts:
+        if account.last_value is not None:
+            # SQLite hands subquery decimals back as floats: show them to the fen.
+            account.last_value = Decimal(account.last_value).quantize(Decimal("0.01"))
         schedule = schedules[account.user_type]
         first, last = schedule.window(on.year, on.month)
         if account.opened_on >= first:

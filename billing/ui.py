@@ -58,7 +58,7 @@ def _reader_round(request):
             account__reader=user, status__in=UNPAID, ladder_step=LadderStep.OVERDUE
         ).count(),
         "to_deliver": ArrearsNotice.objects.filter(
-            account__reader=user, delivered_on__isnull=True
+            account__reader=user, delivered_on__isnull=True, statement__status__in=UNPAID
         ).count(),
         "orders": GasWorkOrder.objects.filter(
             assigned_to=user, status=WorkOrderStatus.OPEN

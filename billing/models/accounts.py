@@ -10,21 +10,22 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class UserType(models.TextChoices):
     """The three kinds of gas user of policy §7."""
 
-    RESIDENTIAL = "residential", _("Residential")
-    PUBLIC_WELFARE = "public_welfare", _("Public welfare")
-    COMMERCIAL = "commercial", _("Commercial")
+    RESIDENTIAL = "residential", pgettext_lazy("gas user", "Residential")
+    PUBLIC_WELFARE = "public_welfare", pgettext_lazy("gas user", "Public welfare")
+    COMMERCIAL = "commercial", pgettext_lazy("gas user", "Commercial")
 
 
 class AccountStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", _("Closed")
+    ACTIVE = "active", pgettext_lazy("gas account", "Active")
+    SUSPENDED = "suspended", pgettext_lazy("gas account", "Suspended")
+    CLOSED = "closed", pgettext_lazy("gas account", "Closed")
 
 
 class GasAccountQuerySet(models.QuerySet):
@@ -70,7 +71,7 @@ class GasAccount(models.Model):
         related_name="gas_accounts",
     )
     address = models.CharField(
-        _("address"), max_length=200, blank=True, help_text=_("For users outside the estate")
+        _("address of use"), max_length=200, blank=True, help_text=_("For users outside the estate")
     )
     user_type = models.CharField(_("user type"), max_length=16, choices=UserType.choices)
     status = models.CharField(

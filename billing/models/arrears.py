@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from billing.models.accounts import GasAccount
@@ -19,8 +20,8 @@ from crm.numbering import FormKind
 
 
 class ReminderMethod(models.TextChoices):
-    PHONE = "phone", _("Phone call")
-    WRITTEN = "written", _("Written notice")
+    PHONE = "phone", pgettext_lazy("gas reminder", "Phone call")
+    WRITTEN = "written", pgettext_lazy("gas reminder", "Written notice")
 
 
 class PaymentReminder(models.Model):
@@ -94,8 +95,8 @@ class ArrearsNotice(NumberedForm):
 
 class SuspensionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the general manager")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("gas suspension", "Approved")
+    REJECTED = "rejected", pgettext_lazy("gas suspension", "Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn: paid")
 
 
@@ -160,9 +161,9 @@ class WorkOrderKind(models.TextChoices):
 
 
 class WorkOrderStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = "open", pgettext_lazy("gas work order", "Open")
+    DONE = "done", pgettext_lazy("gas work order", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("gas work order", "Cancelled")
 
 
 class GasWorkOrder(NumberedForm):

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from billing.models.accounts import GasAccount, Meter, UserType
@@ -150,9 +151,9 @@ class ReadingKind(models.TextChoices):
 
 
 class ReadingStatus(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("gas reading", "Accepted")
     HELD = "held", _("Held for review")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("gas reading", "Rejected")
 
 
 class HoldReason(models.TextChoices):

@@ -17,6 +17,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from billing.models.accounts import GasAccount, UserType
@@ -33,9 +34,9 @@ class ImmutableStatement(Exception):
 
 
 class StatementStatus(models.TextChoices):
-    ISSUED = "issued", _("Unpaid")
-    PART_PAID = "part_paid", _("Part paid")
-    PAID = "paid", _("Paid")
+    ISSUED = "issued", pgettext_lazy("gas statement", "Unpaid")
+    PART_PAID = "part_paid", pgettext_lazy("gas statement", "Part paid")
+    PAID = "paid", pgettext_lazy("gas statement", "Paid")
 
 
 UNPAID = (StatementStatus.ISSUED, StatementStatus.PART_PAID)
@@ -104,8 +105,8 @@ class Statement(NumberedForm):
         GasAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="statements"
     )
     user_type = models.CharField(_("user type"), max_length=16, choices=UserType.choices)
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
     opening_reading = models.ForeignKey(
         Reading, verbose_name=_("previous reading"), on_delete=models.PROTECT, related_name="+"
     )
@@ -231,8 +232,8 @@ class StatementLine(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
     account = models.ForeignKey(GasAccount, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    start = models.DateField(_("period from"))
+    end = models.DateField(_("period to"))
     tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="+")
     tier = models.PositiveSmallIntegerField(_("tier"))
     volume = models.DecimalField(_("volume (m³)"), max_digits=12, decimal_places=2)

@@ -14,7 +14,7 @@ TABS = [
     ("held", _("Held readings"), "billing:held_list", rules.sees_billing),
     ("statements", _("Statements"), "billing:statement_list", rules.sees_billing),
     ("payments", _("Takings"), "billing:payment_list", rules.may_see_reports),
-    ("arrears", _("Arrears"), "billing:arrears", rules.sees_billing),
+    ("arrears", _("Arrears ladder"), "billing:arrears", rules.sees_billing),
     ("suspensions", _("Suspensions"), "billing:suspension_list", rules.sees_billing),
     ("work_orders", _("Work orders"), "billing:work_order_list", rules.sees_billing),
     ("reports", _("Reports"), "billing:reports", rules.may_see_reports),

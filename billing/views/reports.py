@@ -90,7 +90,7 @@ def reading_report_view(request: HttpRequest) -> HttpResponse:
             (row.label, [Decimal(row.due), Decimal(row.read), Decimal(row.billed)])
             for row in by_type
         ],
-        [_("Due"), _("Read"), _("Billed")],
+        [_("Due for reading"), _("Readings taken"), _("Billed")],
     )
     return render(
         request,
