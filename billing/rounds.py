@@ -4,8 +4,8 @@ today, which are done, held or late — in a fixed number of queries, for the ph
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Prefetch, Subquery
 
