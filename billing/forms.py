@@ -242,7 +242,9 @@ class PaymentForm(forms.Form):
         required=False,
         help_text=_("Required for bank transfer, WeChat Pay and Alipay"),
     )
-    received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
+    received_on = forms.DateField(
+        label=_("Payment received on"), widget=DATE, initial=timezone.localdate
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def clean(self):

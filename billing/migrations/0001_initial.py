@@ -1616,7 +1616,7 @@ class Migration(migrations.Migration):
                         verbose_name="transaction reference",
                     ),
                 ),
-                ("received_on", models.DateField(verbose_name="received on")),
+                ("received_on", models.DateField(verbose_name="payment received on")),
                 ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
                 (
                     "account",

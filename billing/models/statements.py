@@ -285,7 +285,7 @@ class Payment(NumberedForm):
         blank=True,
         help_text=_("Bank, WeChat or Alipay transaction number"),
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("payment received on"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

@@ -53,6 +53,10 @@ from crm.roles import Role
 BATCH = 200
 
 
+class _NotYet(Exception):
+    """A step that must wait (another request for the account is being decided)."""
+
+
 # --- The reader's reminder (§7 7) -----------------------------------------------------------
 
 
@@ -111,15 +115,18 @@ def _advance(
             if connection.vendor == "postgresql":
                 rows = rows.select_for_update(skip_locked=True, of=("self",))
             for statement in rows:
-                with transaction.atomic():
-                    claimed = Statement.objects.filter(
-                        pk=statement.pk, ladder_step=from_step, status__in=UNPAID
-                    ).update(ladder_step=to_step)
-                    if claimed != 1:
-                        continue
-                    statement.ladder_step = to_step
-                    handler(statement, on=on, policy=policy)
-                    done += 1
+                try:
+                    with transaction.atomic():
+                        claimed = Statement.objects.filter(
+                            pk=statement.pk, ladder_step=from_step, status__in=UNPAID
+                        ).update(ladder_step=to_step)
+                        if claimed != 1:
+                            continue
+                        statement.ladder_step = to_step
+                        handler(statement, on=on, policy=policy)
+                        done += 1
+                except _NotYet:
+                    statement.ladder_step = from_step
     return done
 
 
@@ -268,10 +275,20 @@ def _arrears_notice(statement: Statement, *, on: dt.date, policy) -> None:
 def _suspension_request(statement: Statement, *, on: dt.date, policy) -> None:
     account = statement.account
     actor = ladder_actor(account)
+    if account.status == AccountStatus.SUSPENDED:
+        # The supply is already stopped for another statement: nothing more to ask.
+        statement.ladder_step = LadderStep.SUSPENDED
+        stamp(statement, actor, _("Supply suspended"))
+        statement.save(update_fields=["ladder_step"])
+        return
+    deciding = SuspensionRequest.objects.filter(account=account, status=SuspensionStatus.PENDING)
+    stopping = GasWorkOrder.objects.filter(
+        account=account, kind=WorkOrderKind.SUSPEND, status=WorkOrderStatus.OPEN
+    )
+    if deciding.exists() or stopping.exists():
+        raise _NotYet  # one decision per account at a time; this one waits its turn
     stamp(statement, actor, _("Suspension requested"))
     statement.save(update_fields=["ladder_step"])
-    if SuspensionRequest.objects.filter(account=account, status=SuspensionStatus.PENDING).exists():
-        return  # one request per account: the general manager decides once
     request = SuspensionRequest(
         account=account,
         statement=statement,

@@ -16,7 +16,7 @@ TABS = [
     ("payments", _("Takings"), "billing:payment_list", rules.may_see_reports),
     ("arrears", _("Arrears ladder"), "billing:arrears", rules.sees_billing),
     ("suspensions", _("Suspensions"), "billing:suspension_list", rules.sees_billing),
-    ("work_orders", _("Work orders"), "billing:work_order_list", rules.sees_billing),
+    ("work_orders", _("Gas work orders"), "billing:work_order_list", rules.sees_billing),
     ("reports", _("Reports"), "billing:reports", rules.may_see_reports),
 ]
 

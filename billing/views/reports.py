@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from billing import charts, reports, rules
 from billing.forms import MonthForm
@@ -16,11 +17,11 @@ from billing.models import BillingPolicy
 from billing.views.common import require, require_billing
 
 AGE_LABELS = {
-    "not_due": _("Not yet due"),
-    "1_30": _("1–30 days"),
-    "31_60": _("31–60 days"),
-    "61_90": _("61–90 days"),
-    "over_90": _("Over 90 days"),
+    "not_due": gettext_lazy("Not yet due"),
+    "1_30": gettext_lazy("1–30 days"),
+    "31_60": gettext_lazy("31–60 days"),
+    "61_90": gettext_lazy("61–90 days"),
+    "over_90": gettext_lazy("Over 90 days"),
 }
 
 

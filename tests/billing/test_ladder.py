@@ -282,3 +282,40 @@ def test_two_sweeps_at_once_issue_one_arrears_notice(statement, reader):
     assert errors == []
     assert ArrearsNotice.objects.count() == 1
     assert Statement.objects.get().ladder_step == LadderStep.ARREARS_NOTICE
+
+
+@pytest.mark.django_db
+def test_a_second_overdue_statement_waits_for_the_first_decision(
+    statement, reader, general_manager
+):
+    """R-BIL-05: one suspension decision per account at a time; once the supply is stopped,
+    a later unpaid statement is simply marked as suspended too."""
+    with at(dt.date(2026, 10, 21)):
+        later = services.issue_statement(
+            reading=services.record_reading(
+                account=statement.account,
+                by=reader,
+                read_on=dt.date(2026, 10, 21),
+                value=D("130"),
+            ),
+            by=reader,
+        )
+    sweep(dt.date(2026, 9, 30))
+    remind(statement, reader, dt.date(2026, 9, 30))
+    sweep(dt.date(2026, 10, 10))
+    sweep(dt.date(2026, 10, 15))
+    sweep(dt.date(2026, 10, 29))
+    remind(later, reader, dt.date(2026, 10, 29))
+    sweep(dt.date(2026, 11, 3))
+    for day in (dt.date(2026, 11, 9), dt.date(2026, 11, 10)):
+        sweep(day)
+    assert SuspensionRequest.objects.count() == 1
+    assert step(later) == LadderStep.ARREARS_NOTICE  # waits: the first request is pending
+    with at(dt.date(2026, 11, 10), 11):
+        order = services.decide_suspension(
+            request=SuspensionRequest.objects.get(), by=general_manager, approve=True
+        )
+        services.complete_work_order(order=order, by=reader, done_on=dt.date(2026, 11, 10))
+    sweep(dt.date(2026, 11, 11))
+    assert step(later) == LadderStep.SUSPENDED
+    assert SuspensionRequest.objects.count() == 1

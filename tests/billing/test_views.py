@@ -384,3 +384,51 @@ def test_pages_switch_to_english(client, world, people):
     assert b"Gas settlement statement" in html
     html = client.get(reverse("billing:reports")).content.decode()
     assert "Collection rate" in html and "Residential" in html
+
+
+@pytest.mark.django_db
+def test_finance_opens_an_account_from_the_customers_archive_number(
+    client, make_resident, finance, reader
+):
+    """R-BIL-01: an account per customer and unit, with its meter and first reading."""
+    customer, unit = make_resident(name="徐磊")
+    client.force_login(finance)
+    data = {
+        "customer_number": customer.number.lower(),
+        "user_type": "residential",
+        "unit": unit.pk,
+        "reader": reader.pk,
+        "opened_on": "2026-11-01",
+        "meter_number": "JX-2026-0451",
+        "meter_model": "G2.5 膜式表",
+        "installed_on": "2026-11-01",
+        "seal_number": "QF20451",
+        "next_verification_on": "2032-11-01",
+        "initial_value": "0.00",
+    }
+    response = client.post(reverse("billing:account_new"), data)
+    account = GasAccount.objects.get(customer=customer)
+    assert response.status_code == 302 and response.url == account.get_absolute_url()
+    assert account.meters.get().number == "JX-2026-0451"
+    assert account.readings.get().kind == "initial"
+    # The same customer and unit again: refused next to the field, nothing saved.
+    response = client.post(reverse("billing:account_new"), {**data, "meter_number": "JX-X"})
+    assert "该客户在此单元已有燃气户" in response.content.decode()
+    assert GasAccount.objects.filter(customer=customer).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_archive_number_the_user_may_not_see_is_refused(client, finance, owner, project):
+    from archives import services as archive_services
+
+    lead = archive_services.register_customer(
+        by=owner,
+        name="杨帆",
+        source="call",
+        phones=[("mobile", "13900001111")],
+        owner=owner,
+        project=project,
+    )
+    client.force_login(finance)
+    response = client.post(reverse("billing:account_new"), {"customer_number": lead.number})
+    assert "没有此编号的客户档案" in response.content.decode()
