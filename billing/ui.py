@@ -253,6 +253,25 @@ def _work_orders(subject_filter, user):
         )
 
 
+def _suspensions(subject_filter, user):
+    requests = permissions.visible(
+        user, permissions.VIEW, SuspensionRequest.objects.filter(**subject_filter)
+    ).select_related("statement", "decided_by", "requested_by")
+    for request in requests:
+        yield timeline.Entry(
+            when=timeline.as_datetime(request.requested_on),
+            kind="gas-suspension-request",
+            title=str(
+                _("Suspension of gas requested for %(number)s: %(status)s")
+                % {"number": request.statement.number, "status": request.get_status_display()}
+            ),
+            detail=request.decision_note,
+            url=reverse("billing:suspension_list"),
+            actor=str(request.decided_by or request.requested_by),
+            badge=str(BADGE),
+        )
+
+
 def _customer_sources():
     def statements(customer, user):
         return _statements({"account__customer": customer}, user)
@@ -269,7 +288,10 @@ def _customer_sources():
     def orders(customer, user):
         return _work_orders({"account__customer": customer}, user)
 
-    return statements, payments, reminders, notices, orders
+    def suspensions(customer, user):
+        return _suspensions({"account__customer": customer}, user)
+
+    return statements, payments, reminders, notices, orders, suspensions
 
 
 def _unit_sources():
@@ -288,7 +310,10 @@ def _unit_sources():
     def orders(unit, user):
         return _work_orders({"account__unit": unit}, user)
 
-    return statements, payments, reminders, notices, orders
+    def suspensions(unit, user):
+        return _suspensions({"account__unit": unit}, user)
+
+    return statements, payments, reminders, notices, orders, suspensions
 
 
 for _source in _customer_sources():

@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from archives import timeline
 from billing import services
 from billing.models import (
     AccountStatus,
@@ -99,6 +100,9 @@ def test_the_ladder_runs_to_suspension_and_reconnection_across_national_day(
     request = SuspensionRequest.objects.get(statement=statement)
     assert request.status == SuspensionStatus.PENDING
     assert general_manager.notifications.filter(url__contains="suspensions").exists()
+    titles = [e.title for e in timeline.for_customer(statement.account.customer, general_manager)]
+    assert any(notice.number in title for title in titles)
+    assert any("申请停气" in title or "Suspension" in title for title in titles)
 
     with at(dt.date(2026, 10, 15), 11):
         order = services.decide_suspension(request=request, by=general_manager, approve=True)
