@@ -124,7 +124,11 @@ class GasAccount(models.Model):
 
     @property
     def number(self) -> str:
-        return f"RQ{self.pk:07d}" if self.pk else ""
+        return self.format_number(self.pk) if self.pk else ""
+
+    @staticmethod
+    def format_number(pk: int) -> str:
+        return f"RQ{pk:07d}"
 
     @property
     def place(self) -> str:
