@@ -270,6 +270,15 @@ def test_the_billing_run_issues_every_accepted_reading_with_gap_free_numbers(
     assert result.issued == 5 and result.skipped == []
     numbers = sorted(int(n[-6:]) for n in Statement.objects.values_list("number", flat=True))
     assert numbers == list(range(numbers[0], numbers[0] + 5))
+    # Bulk-written, yet every statement has its history row naming who ran the billing.
+    for statement in Statement.objects.all():
+        (created,) = statement.history.all()
+        assert (created.history_type, created.history_user, created.number) == (
+            "+",
+            finance,
+            statement.number,
+        )
+        assert created.total_due == statement.total_due
     assert services.run_billing(by=finance, issued_on=dt.date(2025, 2, 6)).issued == 0
     assert Statement.objects.get(account=accounts[3]).gas_amount == D("34.71")  # 13 × 2.67
 
