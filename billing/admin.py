@@ -3,6 +3,7 @@
 Accounts, readings and statements are worked on in the billing screens, through services
 that keep history; the admin does not edit them."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -40,20 +41,32 @@ class TierInline(admin.TabularInline):
     extra = 0
 
 
+class TariffForm(forms.ModelForm):
+    class Meta:
+        model = Tariff
+        fields = ["user_type", "name", "valid_from", "valid_to", "approved_document"]
+
+    def clean(self):
+        """Two prices for one user type on the same day would make billing ambiguous."""
+        data = super().clean()
+        user_type, start, end = data.get("user_type"), data.get("valid_from"), data.get("valid_to")
+        if not user_type or not start:
+            return data
+        others = Tariff.objects.filter(user_type=user_type).exclude(pk=self.instance.pk)
+        for other in others:
+            starts_before_other_ends = other.valid_to is None or start <= other.valid_to
+            ends_after_other_starts = end is None or end >= other.valid_from
+            if starts_before_other_ends and ends_after_other_starts:
+                raise ValidationError(_("Overlaps %(name)s; end it first.") % {"name": other.name})
+        return data
+
+
 @admin.register(Tariff)
 class TariffAdmin(SimpleHistoryAdmin):
+    form = TariffForm
     list_display = ["name", "user_type", "valid_from", "valid_to"]
     list_filter = ["user_type"]
     inlines = [TierInline]
-
-    def save_model(self, request, obj, form, change):
-        overlapping = Tariff.objects.filter(user_type=obj.user_type).exclude(pk=obj.pk)
-        for other in overlapping:
-            starts_before_other_ends = other.valid_to is None or obj.valid_from <= other.valid_to
-            ends_after_other_starts = obj.valid_to is None or obj.valid_to >= other.valid_from
-            if starts_before_other_ends and ends_after_other_starts:
-                raise ValidationError(_("Overlaps %(name)s; end it first.") % {"name": other.name})
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ReadingSchedule)

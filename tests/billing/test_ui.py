@@ -117,3 +117,28 @@ def test_the_beat_task_runs_the_sweep(account, reader):
         "suspension_requested",
     }
     assert issue_pending_statements.delay().get() == 0  # nothing read, nothing to bill
+
+
+@pytest.mark.django_db
+def test_an_overlapping_tariff_is_refused_in_the_admin(tariffs):
+    from billing.admin import TariffForm
+
+    form = TariffForm({"user_type": "residential", "name": "居民新价", "valid_from": "2026-01-01"})
+    assert not form.is_valid()
+    tariffs["residential"].valid_to = dt.date(2025, 12, 31)
+    tariffs["residential"].save()
+    assert TariffForm(
+        {"user_type": "residential", "name": "居民新价", "valid_from": "2026-01-01"}
+    ).is_valid()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_the_billing_configuration(admin_client, tariffs):
+    for name in ("tariff", "readingschedule", "billingpolicy"):
+        assert admin_client.get(reverse(f"admin:billing_{name}_changelist")).status_code == 200
+    assert (
+        admin_client.get(
+            reverse("admin:billing_tariff_change", args=[tariffs["residential"].pk])
+        ).status_code
+        == 200
+    )
