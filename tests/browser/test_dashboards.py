@@ -59,7 +59,9 @@ def test_phone_menu_opens_from_the_button(page, login):
     UserFactory(username="zhoumin", name="周敏", roles=[Role.FRONT_DESK])
     page.set_viewport_size(PHONE)
     login(page, "zhoumin")
-    menu_link = page.get_by_role("navigation", name="主菜单").get_by_role("link", name="物业", exact=True)
+    menu_link = page.get_by_role("navigation", name="主菜单").get_by_role(
+        "link", name="物业", exact=True
+    )
     expect(menu_link).to_be_hidden()
     page.get_by_label("菜单", exact=True).click()
     expect(menu_link).to_be_visible()
