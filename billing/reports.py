@@ -216,15 +216,23 @@ def reading_report(year: int, month: int) -> ReadingReport:
     for user_type, n in due_accounts.values_list("user_type").annotate(n=Count("pk")):
         rows[user_type].due = n
     month_readings = Reading.objects.filter(kind=ReadingKind.REGULAR, read_on__range=(start, end))
-    counts = month_readings.values_list("account__user_type", "status").annotate(n=Count("pk"))
+    read_accounts = month_readings.filter(
+        status__in=[ReadingStatus.ACCEPTED, ReadingStatus.HELD]
+    ).values("account_id")
+    # Read: the accounts due this month that were read (a held reading counts as read).
+    read = due_accounts.filter(pk__in=read_accounts).values_list("user_type")
+    for user_type, n in read.annotate(n=Count("pk")):
+        rows[user_type].read = n
+    counts = (
+        month_readings.exclude(status=ReadingStatus.ACCEPTED)
+        .values_list("account__user_type", "status")
+        .annotate(n=Count("pk"))
+    )
     for user_type, status, n in counts:
-        row = rows[user_type]
-        if status == ReadingStatus.ACCEPTED:
-            row.read += n
-        elif status == ReadingStatus.HELD:
-            row.held += n
+        if status == ReadingStatus.HELD:
+            rows[user_type].held += n
         else:
-            row.rejected += n
+            rows[user_type].rejected += n
     statements = Statement.objects.filter(closing_reading__read_on__range=(start, end))
     sums = statements.values_list("user_type").annotate(
         n=Count("pk"), v=Sum("volume"), a=Sum("gas_amount")
@@ -233,9 +241,6 @@ def reading_report(year: int, month: int) -> ReadingReport:
         rows[user_type].billed = n
         rows[user_type].volume = money(volume)
         rows[user_type].amount = money(amount)
-    read_accounts = month_readings.filter(
-        status__in=[ReadingStatus.ACCEPTED, ReadingStatus.HELD]
-    ).values("account_id")
     unread = due_accounts.exclude(pk__in=read_accounts).for_list().order_by("pk")
     unbilled = month_readings.filter(
         status=ReadingStatus.ACCEPTED, closing_statement__isnull=True

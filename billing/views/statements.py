@@ -136,6 +136,9 @@ def statement_print(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _statement(request, pk)
     require(request, rules.may_collect_signatures)
+    if statement.is_signed or statement.is_paid:
+        messages.info(request, _("The statement has been signed already."))
+        return redirect(statement)
     form = SignatureForm(
         request.POST or None, initial={"signer_name": statement.account.customer.name}
     )
