@@ -52,6 +52,25 @@ def next_number(kind: str, *, when=None) -> str:
         return format_number(kind, year, value.get())
 
 
+def next_numbers(kind: str, count: int, *, when=None) -> list[str]:
+    """Hand out `count` consecutive numbers of `kind` at once, for runs that create many forms.
+
+    One UPDATE takes the whole block, under the same row lock as next_number, so the block is
+    gap-free and unique; the caller must save a form for every number before it commits.
+    """
+    if kind not in FormKind.values:
+        raise ValueError(f"Unknown form kind {kind!r}; add it to crm.numbering.FormKind.")
+    if count <= 0:
+        return []
+    year = timezone.localtime(when).year
+    with transaction.atomic():
+        _ensure_sequence(kind, year)
+        NumberSequence.objects.filter(kind=kind, year=year).update(last=F("last") + count)
+        last = NumberSequence.objects.filter(kind=kind, year=year).values_list("last", flat=True)
+        end = last.get()
+        return [format_number(kind, year, seq) for seq in range(end - count + 1, end + 1)]
+
+
 def _ensure_sequence(kind: str, year: int) -> None:
     if NumberSequence.objects.filter(kind=kind, year=year).exists():
         return

@@ -1,1 +1,0 @@
-"""Gas billing: accounts, meters, readings, tariffs, statements, payments, arrears."""
