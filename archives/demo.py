@@ -21,6 +21,7 @@ from archives.models import (
     CustomerKind,
     CustomerPhone,
     Grade,
+    Occupancy,
     OccupancyRole,
     PhoneKind,
     Secrecy,
@@ -111,10 +112,13 @@ def load() -> int:
             continue
         _company(index, company, phone, centre, shops)
         created += 1
+    created += _long_standing(garden)
     from archives.access import demo as access_demo  # requests, grants, log, retention
     from archives.ownership.demo import load as load_ownership  # R-ARC-08 … 12
 
-    return created + load_ownership() + access_demo.load()
+    # Access first: it opens the closed archives that ownership's sweep then gives periods to.
+    created += access_demo.load()
+    return created + load_ownership()
 
 
 def _person(index, person, mobile, grades, regions, garden, homes):
@@ -262,3 +266,69 @@ def _company(index, company, phone, centre, shops):
             moved_in=timezone.localdate() - dt.timedelta(days=90),
             by=crm_demo.user("qianhui"),
         )
+
+
+# Owners who moved in long before the sales demo's buyers; the gas-billing demo bills them for
+# months. They are made here, before any other app's demo, so each loader sees every customer
+# on its first run and a second run changes nothing.
+LONG_STANDING = [
+    ("张建华", "1栋-302"),
+    ("李淑芬", "1栋-602"),
+    ("赵国强", "2栋-301"),
+    ("孙美玲", "2栋-902"),
+    ("钱文博", "3栋-501"),
+    ("黄秀英", "3栋-1102"),
+]
+HEALTH_STATION_PHONE = "+862988357710"
+
+
+def long_standing_phone(index: int) -> str:
+    return f"+86137291860{index:02d}"
+
+
+def _long_standing(garden) -> int:
+    front_desk = crm_demo.user("zhoumin")
+    units = list(
+        Unit.objects.with_location().filter(floor__building__project=garden, use="residential")
+    )
+    created = 0
+    for index, (name, label) in enumerate(LONG_STANDING):
+        if CustomerPhone.objects.filter(number=long_standing_phone(index)).exists():
+            continue
+        taken = set(Occupancy.objects.current().values_list("unit_id", flat=True))
+        unit = next((u for u in units if u.short_label == label and u.pk not in taken), None)
+        unit = unit or next(u for u in units if u.pk not in taken)
+        customer = services.register_customer(
+            by=front_desk,
+            name=name,
+            source=Source.REFERRAL,
+            phones=[(PhoneKind.MOBILE, long_standing_phone(index))],
+            project=garden,
+            category=Category.BUYER,
+            created_at=timezone.now() - dt.timedelta(days=700),
+        )
+        services.change_status(
+            customer=customer, to=Status.WON, reason="老业主，二期交房", by=front_desk
+        )
+        services.move_in(
+            customer=customer,
+            unit=unit,
+            role=OccupancyRole.OWNER,
+            moved_in=dt.date(2024, 3 + index, 8),
+            by=front_desk,
+        )
+        created += 1
+    if not CustomerPhone.objects.filter(number=HEALTH_STATION_PHONE).exists():
+        services.register_customer(
+            by=front_desk,
+            name="锦绣社区卫生服务站",
+            kind=CustomerKind.COMPANY,
+            source=Source.SELF_DEVELOPED,
+            phones=[(PhoneKind.OFFICE, HEALTH_STATION_PHONE)],
+            project=garden,
+            category=Category.TENANT,
+            legal_representative="韩立新",
+            address="丈八东路88号锦绣华庭南门",
+        )
+        created += 1
+    return created

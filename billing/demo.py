@@ -21,16 +21,12 @@ from django.apps import apps
 from django.utils import timezone
 
 from archives import services as archive_services
+from archives.demo import HEALTH_STATION_PHONE, long_standing_phone
 from archives.models import (
-    Category,
     Customer,
     CustomerKind,
     CustomerPhone,
     Occupancy,
-    OccupancyRole,
-    PhoneKind,
-    Source,
-    Status,
 )
 from billing import services
 from billing.models import (
@@ -195,47 +191,19 @@ def _free_unit(label: str, garden) -> Unit:
 
 
 def _resident(index, name, label, garden, today, by) -> tuple[Customer, Unit, dt.date | None]:
-    mobile = f"+86137291860{index:02d}"
-    phone = CustomerPhone.objects.filter(number=mobile).select_related("customer").first()
-    if phone is not None:
-        customer = phone.customer
-        occupancy = customer.occupancies.order_by("-moved_in").first()
-        return customer, occupancy.unit, occupancy.moved_out
-    unit = _free_unit(label, garden)
-    customer = archive_services.register_customer(
-        by=by,
-        name=name,
-        source=Source.REFERRAL,
-        phones=[(PhoneKind.MOBILE, mobile)],
-        project=garden,
-        category=Category.BUYER,
-        created_at=timezone.now() - dt.timedelta(days=700),
+    """A long-standing owner made by the archives demo (found by phone)."""
+    phone = CustomerPhone.objects.filter(number=long_standing_phone(index)).select_related(
+        "customer"
     )
-    archive_services.change_status(
-        customer=customer, to=Status.WON, reason="老业主，二期交房", by=by
-    )
-    moved_in = dt.date(2024, 3 + index, 8)
-    archive_services.move_in(
-        customer=customer, unit=unit, role=OccupancyRole.OWNER, moved_in=moved_in, by=by
-    )
-    return customer, unit, None
+    customer = phone.get().customer
+    occupancy = customer.occupancies.order_by("-moved_in").first()
+    return customer, occupancy.unit, occupancy.moved_out
 
 
 def _health_station(today, by) -> Customer:
-    phone = "+862988357710"
-    found = CustomerPhone.objects.filter(number=phone).select_related("customer").first()
-    if found is not None:
-        return found.customer
-    return archive_services.register_customer(
-        by=by,
-        name="锦绣社区卫生服务站",
-        kind=CustomerKind.COMPANY,
-        source=Source.SELF_DEVELOPED,
-        phones=[(PhoneKind.OFFICE, phone)],
-        project=crm_demo.project("jinxiu"),
-        category=Category.TENANT,
-        legal_representative="韩立新",
-        address="丈八东路88号锦绣华庭南门",
+    """The community health station, a public-welfare user made by the archives demo."""
+    return (
+        CustomerPhone.objects.select_related("customer").get(number=HEALTH_STATION_PHONE).customer
     )
 
 

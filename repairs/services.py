@@ -668,10 +668,13 @@ def confirm_return(*, orders, by) -> int:
 def transfer_jobs(*, assignment_ids, to_user, by) -> int:
     """A leaving technician's open jobs go to a successor, who takes their place (and lead).
     Items are assignments, so the job is moved from exactly the person who held it."""
+    assignment_ids = list(assignment_ids)
+    if not assignment_ids:
+        return 0  # a departure hands over every source; a reader has no jobs to move
     if not has_role(to_user, Role.TECHNICIAN):
         raise ValidationError(_("Jobs can only be handed to a technician."))
     moved = 0
-    for mine in Assignment.objects.filter(pk__in=list(assignment_ids)).select_related("order"):
+    for mine in Assignment.objects.filter(pk__in=assignment_ids).select_related("order"):
         order, from_user_id = mine.order, mine.technician_id
         if from_user_id == to_user.pk:
             continue

@@ -1,5 +1,7 @@
 """Confidentiality levels 公开 / 秘密 / 机密 / 绝密 on archives and attachments (R-ACC-03)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -43,7 +45,11 @@ def test_confidential_archives_for_the_responsible_manager_not_for_property_staf
     guarded = make_customer(owner=owner, secrecy=Secrecy.CONFIDENTIAL)
     for customer in (resident, guarded):
         services.move_in(
-            customer=customer, unit=UnitFactory(), role="owner", moved_in="2026-01-05", by=owner
+            customer=customer,
+            unit=UnitFactory(),
+            role="owner",
+            moved_in=dt.date(2026, 1, 5),
+            by=owner,
         )
     assert permissions.can(front_desk, "view", resident)
     assert not permissions.can(front_desk, "view", guarded)

@@ -29,7 +29,7 @@ def close(complaint, by):
 def test_closing_a_complaint_puts_a_return_visit_on_the_owners_list(
     replied, service_agent, owner, client
 ):
-    """R-CMP-05: 根据用户投诉情况，进行用户回访 — the consultant who owns the customer calls back."""
+    """R-CMP-05: 根据用户投诉情况进行用户回访 — the customer's consultant calls back."""
     with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=SHANGHAI)):
         close(replied, service_agent)
     (visit,) = FollowUp.objects.filter(
