@@ -297,17 +297,6 @@ class FamilyMemberForm(forms.ModelForm):
         return data
 
 
-class CoOwnersForm(forms.Form):
-    co_owners = forms.ModelMultipleChoiceField(
-        label=_("Co-owners"),
-        required=False,
-        queryset=User.objects.working().with_role(
-            Role.SALES_CONSULTANT, Role.SALES_MANAGER, Role.CUSTOMER_SERVICE
-        ),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
 class DealForm(forms.ModelForm):
     class Meta:
         model = Deal

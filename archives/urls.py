@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.customer_status, name="customer_status"),
     path("<int:pk>/history/", views.customer_history, name="customer_history"),
     path("<int:pk>/void/", views.customer_void, name="customer_void"),
-    path("<int:pk>/co-owners/", views.co_owners_edit, name="co_owners_edit"),
     path("<int:pk>/profile/<int:section_pk>/", views.profile_section_edit, name="profile_edit"),
     path("<int:pk>/family/new/", views.family_edit, name="family_add"),
     path("<int:pk>/family/<int:member_pk>/", views.family_edit, name="family_edit"),

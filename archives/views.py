@@ -18,7 +18,6 @@ from archives.forms import (
     SORTS,
     AttachmentForm,
     CompanyRecordForm,
-    CoOwnersForm,
     CustomerFilterForm,
     CustomerForm,
     DealForm,
@@ -343,23 +342,6 @@ def phone_remove(request: HttpRequest, pk: int, phone_pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give the reason for removing the number."))
     return redirect(f"{customer.get_absolute_url()}#contacts")
-
-
-@login_required
-def co_owners_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _changeable(request, pk)
-    form = CoOwnersForm(request.POST or None, initial={"co_owners": customer.co_owners.all()})
-    if request.method == "POST" and form.is_valid():
-        services.set_co_owners(
-            customer=customer, co_owners=form.cleaned_data["co_owners"], by=request.user
-        )
-        messages.success(request, _("Co-owners saved."))
-        return redirect(customer)
-    return render(
-        request,
-        "archives/simple_form.html",
-        {"form": form, "customer": customer, "title": _("Co-owners")},
-    )
 
 
 @login_required

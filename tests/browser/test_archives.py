@@ -33,7 +33,8 @@ def test_consultant_builds_an_archive_and_finds_the_correction_in_its_history(
         },
     }
     login(page, "zhangwei")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="客户", exact=True).click()
+    menu = page.get_by_role("navigation", name="主菜单")
+    menu.get_by_role("link", name="客户", exact=True).click()
     page.get_by_role("link", name="新建档案").click()
     page.get_by_label("客户姓名").fill("曾小明")
     page.get_by_label("手机").fill("13987651234")
