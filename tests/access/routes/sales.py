@@ -1,0 +1,5 @@
+"""URL sweep routes of sales (see tests/access/sweep.py for Public / Staff / Private)."""
+
+from tests.access.sweep import Route
+
+ROUTES: dict[str, Route] = {}
