@@ -386,7 +386,7 @@ def ownership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "protection": protection[0] if protection and customer.owner_id else None,
             "can_change": can_change,
             "can_release": customer.owner_id == request.user.pk and not customer.is_voided,
-            "can_assign": core.is_manager(request.user) and not customer.is_voided,
+            "can_assign": core.is_manager(request.user) and can_change,
             "assign_form": AssignForm(),
             "release_form": ReasonForm(),
             "notices": customer.consultant_notices.select_related("successor", "previous"),
@@ -445,7 +445,8 @@ def ownership_release(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ownership_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
+    # Moving an owned customer is a change of the archive: a read grant does not allow it.
+    customer = _changeable(request, pk)
     if not core.is_manager(request.user):
         raise PermissionDenied
     return _assign(request, customer, redirect("archives:ownership_detail", pk=customer.pk))

@@ -9,8 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from archives.models import Channel, DailySheet, Dispute, Referral, RewardStatus
+from archives.models import (
+    Channel,
+    DailySheet,
+    Dispute,
+    OwnershipEvent,
+    Referral,
+    RewardStatus,
+)
 from archives.ownership import departures, rotation, services, sheets
+from crm import permissions
+from crm.roles import Role
+from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +330,31 @@ def test_the_lookup_answers_for_the_field_being_typed(client, receptionist, cust
         url, form, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="mobile"
     ).content.decode()
     assert 'data-testid="lookup-result"' in as_visitor and "新客户" in as_visitor
+
+
+def test_a_read_grant_does_not_let_another_departments_manager_reassign(
+    client, customer, owner, colleague
+):
+    """R-ACC-01: a grant lets one read an archive, never change it — so a sales manager of
+    another department who holds one may open the ownership record, but reassigning the
+    customer is refused and changes nothing."""
+    other = DepartmentFactory(code="sales2", name="销售二部")
+    stranger = UserFactory(
+        username="zhoujie", name="周杰", department=other, roles=[Role.SALES_MANAGER]
+    )
+    permissions.grant_object_permission(
+        stranger,
+        "view_customer",
+        customer,
+        expires_at=timezone.now() + dt.timedelta(days=3),
+        level=customer.secrecy,
+    )
+    client.force_login(stranger)
+    assert client.get(reverse("archives:ownership_detail", args=[customer.pk])).status_code == 200
+    response = client.post(
+        reverse("archives:ownership_assign", args=[customer.pk]), {"to": colleague.pk}
+    )
+    assert response.status_code == 403
+    customer.refresh_from_db()
+    assert customer.owner == owner
+    assert not OwnershipEvent.objects.filter(customer=customer).exists()
