@@ -5,14 +5,15 @@
 - the responsible department's members see the complaints routed to it; its head also acts
   on them (a complaint beyond the department's authority goes to the head, §11);
 - whoever handles a complaint sees and acts on it;
-- sales consultants see the complaints of the customers they own or co-own, and a sales
-  manager those of the department's customers — to read, not to handle.
+- sales consultants and managers see the complaints of the customers whose archive they may
+  open (the archive's own rule: owned, co-owned, the department's but 绝密, granted) — to
+  read, not to handle.
 Everyone else gets 404.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from archives.models import Customer
 from complaints.models import Complaint, ComplaintLog, ComplaintStep, Confirmation, IncomingDocument
@@ -23,12 +24,11 @@ HANDLE_ALL = frozenset({Role.FRONT_DESK, Role.CUSTOMER_SERVICE, Role.GENERAL_MAN
 SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
 
 
-def _customers_of(user, roles) -> Q:
-    co_owned = Customer.co_owners.through.objects.filter(customer_id=OuterRef("pk"), user=user)
-    mine = Q(owner=user) | Q(Exists(co_owned))
-    if Role.SALES_MANAGER in roles and user.department_id:
-        mine |= Q(owner__department_id=user.department_id)
-    return Q(customer__in=Customer.objects.filter(mine).values("pk"))
+def _customers_of(user) -> Q:
+    """A salesperson reads the complaints of exactly the archives they may open: the archive
+    rule decides, so a 绝密 archive kept from the manager keeps its complaints from him too."""
+    archives = permissions.visible(user, permissions.VIEW, Customer.objects.all())
+    return Q(customer__in=archives.values("pk"))
 
 
 def complaint_condition(user, action: str) -> Q | None:
@@ -42,7 +42,7 @@ def complaint_condition(user, action: str) -> Q | None:
     if user.department_id:
         condition |= Q(department_id=user.department_id)
     if roles & SALES:
-        condition |= _customers_of(user, roles)
+        condition |= _customers_of(user)
     return condition
 
 

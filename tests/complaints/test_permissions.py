@@ -132,3 +132,25 @@ def test_strangers_cannot_read_a_complaint_on_the_customers_timeline(
 
     assert any("电梯困人" in e.title for e in timeline.for_customer(resident, owner))
     assert not any("电梯困人" in e.title for e in timeline.for_customer(resident, colleague))
+
+
+@pytest.mark.django_db
+def test_a_top_secret_customers_complaints_stay_with_who_may_open_the_archive(
+    client, make_complaint, make_customer, owner, manager
+):
+    """R-ACC-03, R-ACC-01: the sales manager reads his department's customers' complaints,
+    but not those of a 绝密 archive he may not open; its owner still reads them."""
+    from archives.models import Secrecy
+
+    secret = make_customer(owner=owner, name="绝密业主", secrecy=Secrecy.TOP_SECRET)
+    ordinary = make_customer(owner=owner, name="普通业主")
+    hidden = make_complaint(customer=secret)
+    shown = make_complaint(customer=ordinary)
+
+    client.force_login(manager)
+    assert client.get(reverse("complaints:complaint_detail", args=[hidden.pk])).status_code == 404
+    assert client.get(reverse("complaints:complaint_detail", args=[shown.pk])).status_code == 200
+    assert not permissions.can(manager, permissions.VIEW, hidden)
+
+    client.force_login(owner)
+    assert client.get(reverse("complaints:complaint_detail", args=[hidden.pk])).status_code == 200
