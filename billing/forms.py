@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archives.models import Customer
 from billing.models import (
@@ -120,7 +121,9 @@ class AccountEditForm(forms.Form):
 
 
 class CloseAccountForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=DATE, initial=timezone.localdate)
+    closed_on = forms.DateField(
+        label=pgettext_lazy("gas account", "Closed on"), widget=DATE, initial=timezone.localdate
+    )
     reason = forms.CharField(label=_("Reason"), max_length=100)
 
 

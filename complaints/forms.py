@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from archives.models import Customer
@@ -230,7 +231,9 @@ class FollowForm(StepForm):
 class CloseForm(forms.Form):
     """记清楚: outcome, the customer's opinion, and their confirmation (R-CMP-04)."""
 
-    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=pgettext_lazy("complaint", "Outcome"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     opinion = forms.ChoiceField(
         label=_("Customer's opinion"), choices=Opinion.choices, widget=forms.RadioSelect
     )
@@ -247,7 +250,7 @@ class CloseForm(forms.Form):
         help_text=_("Scan or photo: PDF, JPG, PNG or WebP, at most 10 MB"),
     )
     note = forms.CharField(
-        label=_("What the customer said"),
+        label=pgettext_lazy("complaint", "What the customer said"),
         max_length=200,
         required=False,
         help_text=_("For a confirmation by phone."),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm.models import NumberedForm
@@ -40,7 +41,7 @@ class Category(models.TextChoices):
     SERVICE = "service", _("Service")
     QUALITY = "quality", _("Quality")
     FEES = "fees", _("Fees")
-    REPAIRS = "repairs", _("Repairs")
+    REPAIRS = "repairs", pgettext_lazy("complaint category", "Repairs")
     NEIGHBOURS = "neighbours", _("Neighbours")
     SALES_PROMISE = "sales_promise", _("Sales promise")
     OTHER = "other", _("Other")
@@ -65,7 +66,7 @@ class StepKind(models.TextChoices):
     ASKED = "asked", _("Asked")
     FOLLOWED = "followed", _("Followed")
     REPLIED = "replied", _("Replied")
-    RECORDED = "recorded", _("Recorded")
+    RECORDED = "recorded", pgettext_lazy("complaint step", "Recorded")
 
 
 STEP_ORDER = list(StepKind.values)
@@ -160,7 +161,9 @@ class Complaint(NumberedForm):
     NUMBER_KIND = FormKind.COMPLAINT
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("complaint", "channel"), max_length=10, choices=Channel.choices
+    )
     category = models.CharField(_("category"), max_length=15, choices=Category.choices)
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL
@@ -230,7 +233,9 @@ class Complaint(NumberedForm):
         _("customer told by"), max_length=10, choices=ReplyMethod.choices, blank=True
     )
 
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_at = models.DateTimeField(
+        pgettext_lazy("complaint", "replied at"), null=True, blank=True
+    )
     first_replied_at = models.DateTimeField(_("first replied at"), null=True, blank=True)
     first_reply_late = models.BooleanField(_("first reply late"), null=True, blank=True)
 
@@ -244,7 +249,7 @@ class Complaint(NumberedForm):
         related_name="+",
     )
     first_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("complaint", "outcome"), blank=True)
     opinion = models.CharField(
         _("customer's opinion"), max_length=12, choices=Opinion.choices, blank=True
     )
@@ -329,7 +334,9 @@ class ComplaintStep(models.Model):
     `round` is the complaint's reopen count when the entry was made."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(_("step"), max_length=10, choices=StepKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("complaint", "step"), max_length=10, choices=StepKind.choices
+    )
     round = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("record"))
     method = models.CharField(_("how"), max_length=10, choices=ReplyMethod.choices, blank=True)

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from archives import privacy
@@ -81,11 +82,11 @@ def _states(user, now) -> dict[str, tuple[str, Q]]:
     """The list's tabs: label and condition."""
     overdue = Q(replied_at__isnull=True, reply_due_at__lt=now) & ~Q(status=Status.CLOSED)
     return {
-        "open": (_("Open"), ~Q(status=Status.CLOSED)),
+        "open": (pgettext("complaint", "Open"), ~Q(status=Status.CLOSED)),
         "new": (Status.NEW.label, Q(status=Status.NEW)),
         "handling": (Status.HANDLING.label, Q(status=Status.HANDLING)),
         "replied": (Status.REPLIED.label, Q(status=Status.REPLIED)),
-        "overdue": (_("Overdue"), overdue),
+        "overdue": (pgettext("complaint", "Overdue"), overdue),
         "mine": (_("Mine"), Q(handler=user) & ~Q(status=Status.CLOSED)),
         "closed": (Status.CLOSED.label, Q(status=Status.CLOSED)),
         "all": (_("All"), Q()),

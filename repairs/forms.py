@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archives.forms import PhoneField
 from crm.models import Unit, UnitUse, User
@@ -219,7 +220,10 @@ class QuoteForm(forms.Form):
 class ConsentForm(forms.Form):
     agreed = forms.TypedChoiceField(
         label=_("The customer's answer"),
-        choices=[("yes", _("Accepts the price and wants the repair")), ("no", _("Declines"))],
+        choices=[
+            ("yes", _("Accepts the price and wants the repair")),
+            ("no", pgettext_lazy("repair quote", "Declines")),
+        ],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )

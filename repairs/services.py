@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from archives.services import touch_contact
 from crm import numbering
@@ -622,7 +622,7 @@ def complete_order(
         if signature_png:
             order.signature.save(f"{order.number}.png", ContentFile(signature_png), save=False)
     order.status = OrderStatus.DONE
-    _save(order, by, gettext_lazy("Completed"))
+    _save(order, by, pgettext_lazy("repair order", "Completed"))
     lead = order.assignments.filter(is_lead=True).select_related("technician").first()
     sla.start(order, ClockKind.RETURN, at=now, responsible=lead.technician if lead else by)
     if order.customer_id:

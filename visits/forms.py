@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archives.models import Status
 from crm.models import EmploymentStatus, Project, User
@@ -58,7 +59,9 @@ class ResultForm(forms.Form):
 class ScheduleForm(forms.Form):
     caller = forms.ModelChoiceField(label=_("Caller"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
-    channel = forms.ChoiceField(label=_("By"), choices=Channel.choices)
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("contact channel", "By"), choices=Channel.choices
+    )
     question = forms.CharField(label=_("What to ask"), max_length=300, widget=text_area(2))
 
     def __init__(self, *args, **kwargs):
@@ -190,7 +193,9 @@ class SurveyStartForm(forms.Form):
     questionnaire = forms.ModelChoiceField(
         label=_("Questionnaire"), queryset=Questionnaire.objects.filter(is_active=True)
     )
-    channel = forms.ChoiceField(label=_("By"), choices=SurveyChannel.choices)
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("contact channel", "By"), choices=SurveyChannel.choices
+    )
 
 
 class AnswersForm(forms.Form):

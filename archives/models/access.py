@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 
 from archives.models.customers import Customer, Secrecy
@@ -90,7 +91,7 @@ class AccessLog(models.Model):
 
 
 class AccessScope(models.TextChoices):
-    VIEW = "view", _("View")
+    VIEW = "view", pgettext_lazy("archive access", "View")
     EXPORT = "export", _("View, export and print")
 
 

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm import workcalendar
@@ -287,7 +288,7 @@ class Customer(BirthdayFields):
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)
     employer = models.CharField(_("company name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("postal", "address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     id_number_encrypted = models.TextField(editable=False, blank=True)
     id_number_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
@@ -312,7 +313,9 @@ class Customer(BirthdayFields):
 
     notes = models.TextField(_("notes"), blank=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("customer archive", "created at"), default=timezone.now, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -372,7 +375,7 @@ class CustomerPhone(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
     company = models.ForeignKey("crm.Company", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("type"), max_length=8, choices=PhoneKind.choices)
-    number = models.CharField(_("number"), max_length=20)
+    number = models.CharField(pgettext_lazy("phone", "number"), max_length=20)
     tail = models.CharField(max_length=4, editable=False, db_index=True)
     is_primary = models.BooleanField(_("primary"), default=False)
     note = models.CharField(_("note"), max_length=50, blank=True)

@@ -17,6 +17,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from archives.models.customers import Customer
@@ -421,9 +422,9 @@ class PoolPolicy(models.Model):
 
 class RewardStatus(models.TextChoices):
     NONE = "none", _("No reward")
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("referral reward", "Pending")
     APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("referral reward", "Paid")
 
 
 class Referral(models.Model):
@@ -616,7 +617,7 @@ class Departure(models.Model):
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("Handover in progress")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("handover", "Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
     leaver = models.ForeignKey(
@@ -663,7 +664,7 @@ class HandoverRecord(models.Model):
     departure = models.ForeignKey(Departure, on_delete=models.CASCADE, related_name="records")
     source = models.CharField(_("kind of work"), max_length=40)
     item_pk = models.PositiveBigIntegerField()
-    label = models.CharField(_("item"), max_length=200)
+    label = models.CharField(pgettext_lazy("handover", "item"), max_length=200)
     successor = models.ForeignKey(
         USER, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="+"
     )

@@ -86,7 +86,7 @@ class GasAccount(models.Model):
         related_name="gas_rounds",
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("gas account", "closed on"), null=True, blank=True)
     balance = models.DecimalField(
         _("credit carried forward"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )

@@ -132,16 +132,23 @@ class Statement(NumberedForm):
     status = models.CharField(
         _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.ISSUED
     )
-    paid_total = models.DecimalField(_("paid"), max_digits=12, decimal_places=2, default=ZERO)
+    paid_total = models.DecimalField(
+        pgettext_lazy("gas statement", "paid"), max_digits=12, decimal_places=2, default=ZERO
+    )
     adjusted_total = models.DecimalField(
         _("credit / debit notes"), max_digits=12, decimal_places=2, default=ZERO
     )
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
     signature = models.FileField(
-        _("customer's signature"), upload_to=signature_path, blank=True, max_length=200
+        pgettext_lazy("gas statement", "customer's signature"),
+        upload_to=signature_path,
+        blank=True,
+        max_length=200,
     )
-    signed_on_paper = models.BooleanField(_("signed on paper"), default=False)
+    signed_on_paper = models.BooleanField(
+        pgettext_lazy("gas statement", "signed on paper"), default=False
+    )
     signer_name = models.CharField(_("signed by"), max_length=50, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
@@ -289,8 +296,8 @@ class Payment(NumberedForm):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
+        verbose_name = pgettext_lazy("gas statement", "payment")
+        verbose_name_plural = pgettext_lazy("gas statement", "payments")
         ordering = ["-received_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm.models import NumberedForm
@@ -49,7 +50,7 @@ class OrderStatus(models.TextChoices):
     ON_SITE = "on_site", _("On site")
     WORKING = "working", _("Work under way")
     REFUSED = "refused", _("Refused by the customer")
-    DONE = "done", _("Completed")
+    DONE = "done", pgettext_lazy("repair order", "Completed")
     CLOSED = "closed", _("Closed without repair")
 
     @classmethod
@@ -196,7 +197,9 @@ class WorkOrder(NumberedForm):
     cleanup_confirmed_at = models.DateTimeField(_("site cleaned up at"), null=True, blank=True)
     cleanup_note = models.CharField(_("clean-up"), max_length=200, blank=True)
 
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("repair order", "closed at"), null=True, blank=True
+    )
     close_note = models.TextField(_("closing note"), blank=True)
     cosign_note = models.TextField(_("supervisor's note"), blank=True)
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
@@ -139,7 +140,7 @@ def charges_export(request: HttpRequest) -> HttpResponse:
             _("Order number"),
             _("Customer"),
             _("Address"),
-            _("Completed"),
+            pgettext("repair order", "Completed"),
             _("Items"),
             _("Charges"),
             _("Paid"),

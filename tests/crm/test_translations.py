@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import polib
@@ -22,6 +23,28 @@ def test_every_catalog_is_fully_translated():
         fuzzy = [e.msgid for e in po.fuzzy_entries()]
         assert not untranslated, f"{app}: untranslated {untranslated[:10]}"
         assert not fuzzy, f"{app}: fuzzy {fuzzy[:10]}"
+
+
+def test_no_msgid_is_translated_differently_by_two_apps():
+    """Django merges every app's catalog into one per language, the first app in INSTALLED_APPS
+    winning: a msgid two apps translate differently shows one app's Chinese on the other's
+    screens. Where the meaning differs, the string carries a context (pgettext)."""
+    translations = defaultdict(dict)
+    for app in APPS:
+        for entry in catalog(ROOT, app):
+            if entry.obsolete or not entry.translated():
+                continue
+            if entry.msgid_plural:
+                text = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            else:
+                text = entry.msgstr
+            translations[(entry.msgctxt, entry.msgid)][app] = text
+    collisions = [
+        f"{msgid!r} (context {context!r}): {by_app}"
+        for (context, msgid), by_app in translations.items()
+        if len(set(by_app.values())) > 1
+    ]
+    assert not collisions, "translated differently by two apps:\n" + "\n".join(collisions)
 
 
 def test_no_string_on_screen_is_missing_from_the_catalogs(tmp_path):

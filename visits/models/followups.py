@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from archives.models import EventKind
@@ -105,7 +106,10 @@ class FollowUpStep(Bilingual, models.Model):
     )
     caller = models.CharField(_("who calls"), max_length=20, choices=CallerKind.choices)
     channel = models.CharField(
-        _("by"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+        pgettext_lazy("contact channel", "by"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.PHONE,
     )
     question_zh = models.CharField(_("what to ask (Chinese)"), max_length=300)
     question_en = models.CharField(_("what to ask (English)"), max_length=400, blank=True)
@@ -255,7 +259,10 @@ class FollowUp(Bilingual, models.Model):
         _("calls as"), max_length=20, choices=CallerKind.choices, default=CallerKind.OWNER
     )
     channel = models.CharField(
-        _("by"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+        pgettext_lazy("contact channel", "by"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.PHONE,
     )
     # Copied from the step: what was asked stays readable if the plan changes later.
     question_zh = models.CharField(_("what to ask"), max_length=300)

@@ -112,7 +112,9 @@ class Greeting(models.Model):
     person_key = models.CharField(max_length=30, default="", blank=True)
     occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
     on_date = models.DateField(_("date"))
-    channel = models.CharField(_("by"), max_length=5, choices=GreetingChannel.choices)
+    channel = models.CharField(
+        pgettext_lazy("contact channel", "by"), max_length=5, choices=GreetingChannel.choices
+    )
     text = models.CharField(_("text"), max_length=300, blank=True)
     sms = models.ForeignKey(
         "crm.SmsMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from archives.models.profile import Bilingual
@@ -71,8 +72,8 @@ class Question(Bilingual, models.Model):
 
 
 class SurveyChannel(models.TextChoices):
-    PHONE = "phone", _("By phone")
-    LETTER = "letter", _("By letter")
+    PHONE = "phone", pgettext_lazy("survey channel", "By phone")
+    LETTER = "letter", pgettext_lazy("survey channel", "By letter")
 
 
 class SurveyStatus(models.TextChoices):
@@ -102,7 +103,9 @@ class Survey(models.Model):
         blank=True,
         related_name="+",
     )
-    channel = models.CharField(_("by"), max_length=6, choices=SurveyChannel.choices)
+    channel = models.CharField(
+        pgettext_lazy("contact channel", "by"), max_length=6, choices=SurveyChannel.choices
+    )
     status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices)
     conducted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
