@@ -3,6 +3,7 @@ outsider), managers, property, and an SMS outbox. Celery runs eagerly here."""
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
@@ -48,6 +49,41 @@ def pytest_sessionfinish(session, exitstatus):
         reason = ", ".join(_browser_skips) or "no browser test ran"
         print(f"\nSNOWBALL_REQUIRE_BROWSER: browser tests were skipped or missing: {reason}")
         session.exitstatus = 1
+
+
+# The rows the migrations seed, in migration order: (module, functions).
+SEEDS = (
+    ("crm.migrations.0002_roles_and_work_calendar", ("create_roles", "seed_calendar")),
+    ("archives.migrations.0002_seed_profile_template_and_search", ("seed",)),
+    ("archives.migrations.0008_ownership_seed", ("seed",)),
+    ("billing.migrations.0002_schedules_and_policy", ("seed",)),
+    ("complaints.migrations.0002_seed_reply_deadlines", ("seed",)),
+    ("repairs.migrations.0002_seed_sla_limits", ("seed",)),
+    ("visits.migrations.0002_seed_plans_templates_questionnaire", ("seed",)),
+)
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_after_a_flush(request):
+    """A transactional test (live server, concurrency) empties every table when it ends, the
+    rows the migrations seed included (work calendar, profile template, deadlines, clock
+    limits, plans…), so the next one on the same worker would start without them. Put them
+    back first. (Django's serialized_rollback cannot: Playwright's event loop gets its own
+    connection object, without the serialized copy.)"""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from archives.models import ProfileTemplate
+
+    if ProfileTemplate.objects.exists():
+        return
+    for module, functions in SEEDS:
+        migration = importlib.import_module(module)
+        for name in functions:
+            getattr(migration, name)(apps, None)
 
 
 @pytest.fixture(autouse=True)
