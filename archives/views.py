@@ -3,6 +3,8 @@ and redirect; every read of another person's archive is written to the access lo
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -418,54 +420,64 @@ def _may_record_occupancy(user) -> bool:
     )
 
 
-@login_required
-def move_in(request: HttpRequest, pk: int) -> HttpResponse:
+def _occupancy_customer(request: HttpRequest, pk: int):
+    """The archive whose move-in or move-out the user records: front desk, customer service,
+    sales managers and archive keepers record them on any archive they may open, anyone else
+    only on archives they may change."""
     customer = _customer(request, pk)
     if not (
         _may_record_occupancy(request.user) or permissions.can(request.user, "change", customer)
     ):
         raise PermissionDenied
-    form = MoveInForm(request.POST or None)
+    return customer
+
+
+def _record_occupancy(request, customer, form, record, done: str, title: str) -> HttpResponse:
+    """Shows `form`; once it is valid, `record(by=…, **cleaned_data)` saves it — a refusal
+    comes back as the form's errors."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.move_in(customer=customer, by=request.user, **form.cleaned_data)
+            record(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Move-in recorded."))
+            messages.success(request, done)
             return redirect(customer)
     return render(
         request,
         "archives/simple_form.html",
-        {"form": form, "customer": customer, "title": _("Record a move-in")},
+        {"form": form, "customer": customer, "title": title},
+    )
+
+
+@login_required
+def move_in(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _occupancy_customer(request, pk)
+    return _record_occupancy(
+        request,
+        customer,
+        MoveInForm(request.POST or None),
+        partial(services.move_in, customer=customer),
+        _("Move-in recorded."),
+        _("Record a move-in"),
     )
 
 
 @login_required
 def move_out(request: HttpRequest, pk: int, occupancy_pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
-    if not (
-        _may_record_occupancy(request.user) or permissions.can(request.user, "change", customer)
-    ):
-        raise PermissionDenied
+    customer = _occupancy_customer(request, pk)
     occupancy = (
         Occupancy.objects.filter(customer=customer, pk=occupancy_pk).select_related("unit").first()
     )
     if occupancy is None:
         raise Http404
-    form = MoveOutForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_out(occupancy=occupancy, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Move-out recorded."))
-            return redirect(customer)
-    return render(
+    return _record_occupancy(
         request,
-        "archives/simple_form.html",
-        {"form": form, "customer": customer, "title": _("Record a move-out")},
+        customer,
+        MoveOutForm(request.POST or None),
+        partial(services.move_out, occupancy=occupancy),
+        _("Move-out recorded."),
+        _("Record a move-out"),
     )
 
 

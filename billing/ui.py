@@ -272,53 +272,35 @@ def _suspensions(subject_filter, user):
         )
 
 
-def _customer_sources():
-    def statements(customer, user):
-        return _statements({"account__customer": customer}, user)
+def _sources(field: str):
+    """The gas-billing timeline sources of one archive (`field` "customer") or one unit
+    ("unit"): each lists the rows of the accounts whose `field` is that subject."""
+    account = f"account__{field}"
 
-    def payments(customer, user):
-        return _payments({"account__customer": customer}, user)
+    def statements(subject, user):
+        return _statements({account: subject}, user)
 
-    def reminders(customer, user):
-        return _reminders({"statement__account__customer": customer}, user)
+    def payments(subject, user):
+        return _payments({account: subject}, user)
 
-    def notices(customer, user):
-        return _notices({"account__customer": customer}, user)
+    def reminders(subject, user):
+        return _reminders({f"statement__{account}": subject}, user)
 
-    def orders(customer, user):
-        return _work_orders({"account__customer": customer}, user)
+    def notices(subject, user):
+        return _notices({account: subject}, user)
 
-    def suspensions(customer, user):
-        return _suspensions({"account__customer": customer}, user)
+    def orders(subject, user):
+        return _work_orders({account: subject}, user)
 
-    return statements, payments, reminders, notices, orders, suspensions
-
-
-def _unit_sources():
-    def statements(unit, user):
-        return _statements({"account__unit": unit}, user)
-
-    def payments(unit, user):
-        return _payments({"account__unit": unit}, user)
-
-    def reminders(unit, user):
-        return _reminders({"statement__account__unit": unit}, user)
-
-    def notices(unit, user):
-        return _notices({"account__unit": unit}, user)
-
-    def orders(unit, user):
-        return _work_orders({"account__unit": unit}, user)
-
-    def suspensions(unit, user):
-        return _suspensions({"account__unit": unit}, user)
+    def suspensions(subject, user):
+        return _suspensions({account: subject}, user)
 
     return statements, payments, reminders, notices, orders, suspensions
 
 
-for _source in _customer_sources():
+for _source in _sources("customer"):
     timeline.register_customer_source(_source)
-for _source in _unit_sources():
+for _source in _sources("unit"):
     timeline.register_unit_source(_source)
 
 

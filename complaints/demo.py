@@ -82,6 +82,22 @@ def _new(subject: str) -> bool:
     return not Complaint.objects.filter(subject=subject).exists()
 
 
+def _receive(*, subject: str, customer: str | None = None, department: str | None = None, **fields):
+    """Receives the demo complaint `subject` — of the demo customer named `customer`, in the
+    unit they live in, sent to the department coded `department` — or returns None when it
+    is already there (loading twice adds nothing) or the customer is missing."""
+    if not _new(subject):
+        return None
+    if customer is not None:
+        person = _customer(customer)
+        if person is None:
+            return None
+        fields.update(customer=person, unit=_unit_of(person))
+    if department is not None:
+        fields["department"] = _department(department)
+    return services.receive_complaint(subject=subject, **fields)
+
+
 def _steps(complaint, by, start: dt.datetime, entries) -> None:
     for offset, (kind, text, method) in enumerate(entries, start=1):
         services.record_step(
@@ -95,43 +111,35 @@ def _steps(complaint, by, start: dt.datetime, entries) -> None:
 
 
 def _noise() -> int:
-    subject = "楼上深夜装修噪音扰民"
-    customer = _customer("王丽华")
-    if not _new(subject) or customer is None:
-        return 0
-    services.receive_complaint(
+    complaint = _receive(
         by=crm_demo.user("zhoumin"),
         channel=Channel.PHONE,
         category=Category.NEIGHBOURS,
-        subject=subject,
+        subject="楼上深夜装修噪音扰民",
         description="王女士来电：楼上住户连续三个晚上十点以后还在装修，电钻声很大，孩子第二天要考试，"
         "无法休息，希望物业今天就去制止。",
-        customer=customer,
-        unit=_unit_of(customer),
-        department=_department("property"),
+        customer="王丽华",
+        department="property",
         at=_ago(hours=2),
     )
-    return 1
+    return 0 if complaint is None else 1
 
 
 def _lift() -> int:
-    subject = "电梯一周内第二次困人"
-    customer = _customer("陈晓明")
-    if not _new(subject) or customer is None:
-        return 0
     received = _ago(hours=26)
-    complaint = services.receive_complaint(
+    complaint = _receive(
         by=crm_demo.user("qianhui"),
         channel=Channel.FACE_TO_FACE,
         category=Category.REPAIRS,
         severity=Severity.MAJOR,
-        subject=subject,
+        subject="电梯一周内第二次困人",
         description="陈先生到前台反映：昨晚八点电梯停在7楼和8楼之间，家中老人被困二十多分钟，"
         "一周内第二次。要求彻底检修并书面说明原因。",
-        customer=customer,
-        unit=_unit_of(customer),
+        customer="陈晓明",
         at=received,
     )
+    if complaint is None:
+        return 0
     cs = crm_demo.user("wufang")
     _steps(
         complaint,
@@ -161,23 +169,20 @@ def _lift() -> int:
 
 
 def _fees() -> int:
-    subject = "物业费账单多收了车位管理费"
-    customer = _customer("周杰")
-    if not _new(subject) or customer is None:
-        return 0
     received = _ago(days=3, hours=2)
     cs = crm_demo.user("zhengqiang")
-    complaint = services.receive_complaint(
+    complaint = _receive(
         by=cs,
         channel=Channel.PHONE,
         category=Category.FEES,
-        subject=subject,
+        subject="物业费账单多收了车位管理费",
         description="周先生来电询问：本季度物业费账单里有一笔车位管理费180元，但他没有租用车位。",
-        customer=customer,
-        unit=_unit_of(customer),
-        department=_department("finance"),
+        customer="周杰",
+        department="finance",
         at=received,
     )
+    if complaint is None:
+        return 0
     _steps(
         complaint,
         cs,
@@ -205,21 +210,16 @@ def _fees() -> int:
 
 
 def _sales_promise() -> int:
-    subject = "销售承诺的小区游泳池至今未建"
-    customer = _customer("马晓燕")
-    if not _new(subject) or customer is None:
-        return 0
     received = _ago(days=6, hours=3)
     cs = crm_demo.user("wufang")
-    complaint = services.receive_complaint(
+    complaint = _receive(
         by=cs,
         channel=Channel.WRITTEN,
         category=Category.SALES_PROMISE,
-        subject=subject,
+        subject="销售承诺的小区游泳池至今未建",
         description="马女士来信（两页）：购房时置业顾问承诺小区会所配建恒温游泳池，交房一年仍未动工，"
         "要求公司给出书面答复和明确时间表。",
-        customer=customer,
-        unit=_unit_of(customer),
+        customer="马晓燕",
         concerned_staff=crm_demo.user("chenjing"),
         letter={
             "received_on": timezone.localtime(received).date(),
@@ -229,6 +229,8 @@ def _sales_promise() -> int:
         },
         at=received,
     )
+    if complaint is None:
+        return 0
     _steps(
         complaint,
         cs,
@@ -266,23 +268,20 @@ def _sales_promise() -> int:
 
 
 def _cleaning() -> int:
-    subject = "保洁员清扫楼道时态度生硬"
-    customer = _customer("何雪")
-    if not _new(subject) or customer is None:
-        return 0
     received = _ago(days=24, hours=4)
     cs = crm_demo.user("wufang")
-    complaint = services.receive_complaint(
+    complaint = _receive(
         by=cs,
         channel=Channel.FACE_TO_FACE,
         category=Category.SERVICE,
-        subject=subject,
+        subject="保洁员清扫楼道时态度生硬",
         description="何女士反映：请保洁员顺手清理门口的水渍，对方说“不归我管”，态度很差。",
-        customer=customer,
-        unit=_unit_of(customer),
-        department=_department("property"),
+        customer="何雪",
+        department="property",
         at=received,
     )
+    if complaint is None:
+        return 0
     _steps(
         complaint,
         cs,
@@ -307,23 +306,20 @@ def _cleaning() -> int:
 
 
 def _leak() -> int:
-    subject = "卫生间漏水渗到楼下"
-    customer = _customer("徐磊")
-    if not _new(subject) or customer is None:
-        return 0
     received = _ago(days=38)
     cs = crm_demo.user("zhengqiang")
-    complaint = services.receive_complaint(
+    complaint = _receive(
         by=cs,
         channel=Channel.PHONE,
         category=Category.QUALITY,
-        subject=subject,
+        subject="卫生间漏水渗到楼下",
         description="徐先生来电：楼上卫生间漏水，自家天花板已经发霉，要求开发商维修并赔偿。",
-        customer=customer,
-        unit=_unit_of(customer),
-        department=_department("engineering"),
+        customer="徐磊",
+        department="engineering",
         at=received,
     )
+    if complaint is None:
+        return 0
     _steps(
         complaint,
         cs,
@@ -371,24 +367,21 @@ def _leak() -> int:
 
 
 def _shop_aircon() -> int:
-    subject = "商铺门前公共区域新风机组噪音大"
-    customer = _customer("老孙家餐饮管理有限公司")
-    if not _new(subject) or customer is None:
-        return 0
     received = _ago(days=6, hours=1)
     cs = crm_demo.user("zhengqiang")
-    complaint = services.receive_complaint(
+    complaint = _receive(
         by=cs,
         channel=Channel.PHONE,
         category=Category.REPAIRS,
-        subject=subject,
+        subject="商铺门前公共区域新风机组噪音大",
         description="老孙家餐饮孙总来电：门口新风机组嗡嗡响，影响用餐的客人，已经一周了。",
-        customer=customer,
-        unit=_unit_of(customer),
+        customer="老孙家餐饮管理有限公司",
         caller_name="孙德福",
-        department=_department("engineering"),
+        department="engineering",
         at=received,
     )
+    if complaint is None:
+        return 0
     _steps(
         complaint,
         cs,
@@ -402,18 +395,15 @@ def _shop_aircon() -> int:
 
 
 def _charging_suggestion() -> int:
-    subject = "建议地下车库增加电动车充电桩"
-    if not _new(subject):
-        return 0
-    services.receive_complaint(
+    complaint = _receive(
         by=crm_demo.user("zhoumin"),
         channel=Channel.ONLINE,
         kind=Kind.SUGGESTION,
         category=Category.OTHER,
-        subject=subject,
+        subject="建议地下车库增加电动车充电桩",
         description="李先生在业主群留言：地下车库只有4个充电桩，晚上经常排队，建议增加到20个。",
         caller_name="李先生",
         caller_phone="13700291234",
         at=_ago(minutes=35),
     )
-    return 1
+    return 0 if complaint is None else 1

@@ -1,5 +1,6 @@
 """Fixtures every test may use: the three users of a permission test (owner, colleague,
-outsider), managers, property, and an SMS outbox. Celery runs eagerly here."""
+outsider), managers, the property, finance and customer-service departments, a project and
+its customers, and an SMS outbox. Celery runs eagerly here."""
 
 from __future__ import annotations
 
@@ -8,8 +9,16 @@ import os
 
 import pytest
 
+from archives import services
+from archives.models import PhoneKind, Source
 from crm.roles import Role
-from tests.factories import DepartmentFactory, UnitFactory, UserFactory
+from tests.factories import (
+    CompanyFactory,
+    DepartmentFactory,
+    ProjectFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 _browser_skips: list[str] = []
 _browser_passes: list[str] = []
@@ -110,6 +119,21 @@ def other_department(db):
 
 
 @pytest.fixture
+def property_department(db):
+    return DepartmentFactory(code="property", name="物业部")
+
+
+@pytest.fixture
+def finance_department(db):
+    return DepartmentFactory(code="finance", name="财务部")
+
+
+@pytest.fixture
+def service_department(db):
+    return DepartmentFactory(code="customer_service", name="客服部")
+
+
+@pytest.fixture
 def owner(sales):
     """A consultant who owns what the test is about."""
     return UserFactory(
@@ -163,3 +187,36 @@ def make_user(db, sales):
 @pytest.fixture
 def unit(db):
     return UnitFactory()
+
+
+@pytest.fixture
+def project(db):
+    return ProjectFactory(company=CompanyFactory(), code="jinxiu", name="雪球·锦绣华庭")
+
+
+@pytest.fixture
+def make_customer(project):
+    """make_customer(owner=…, name=…, mobile=…, by=…, **fields) registers a customer of
+    `project` (a fresh mobile unless one is given); without an owner, `by` or `registrar`
+    registers it."""
+    counter = iter(range(10_000))
+
+    def make(owner=None, name="张三", mobile=None, by=None, **fields):
+        n = next(counter)
+        mobile = mobile or f"1391234{n:04d}"
+        return services.register_customer(
+            by=by or owner or fields.pop("registrar"),
+            name=name,
+            source=fields.pop("source", Source.WALK_IN),
+            phones=[(PhoneKind.MOBILE, mobile)],
+            owner=owner,
+            project=fields.pop("project", project),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def customer(make_customer, owner):
+    return make_customer(owner=owner, name="张三", mobile="13912345678")

@@ -20,10 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from archives.access.services import (
     approving_department,
-    current_step,
     deciders,
     general_managers,
-    may_decide,
+    step_to_decide,
 )
 from archives.models import (
     AccessAction,
@@ -138,13 +137,7 @@ def decide_destruction(
 ) -> DestructionRequest:
     """Department head first, then the general manager; nothing is erased here."""
     record = DestructionRequest.objects.select_for_update().get(pk=record.pk)
-    step = current_step(record)
-    if step is None:
-        raise ValidationError(_("This request has already been decided."))
-    if not may_decide(by, record):
-        raise PermissionDenied
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Give the reason for refusing.")})
+    step = step_to_decide(record, by, approve=approve, comment=comment)
     try:
         with transaction.atomic():
             DestructionDecision.objects.create(

@@ -277,19 +277,27 @@ def _earlier_deciders(request: AccessRequest) -> list[User]:
 # --- Deciding ------------------------------------------------------------------------------
 
 
+def step_to_decide(form, by, *, approve: bool, comment: str) -> str:
+    """The step `by` decides now on `form` (an access or destruction request the caller has
+    locked), or why not: it is decided already, the step is not theirs (PermissionDenied), or
+    a refusal comes without its reason."""
+    step = current_step(form)
+    if step is None:
+        raise ValidationError(_("This request has already been decided."))
+    if not may_decide(by, form):
+        raise PermissionDenied
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Give the reason for refusing.")})
+    return step
+
+
 @transaction.atomic
 def decide_access_request(
     *, request: AccessRequest, by, approve: bool, comment: str = ""
 ) -> AccessRequest:
     """Record one step's decision. The last approval grants; a refusal ends the request."""
     request = AccessRequest.objects.select_for_update().get(pk=request.pk)
-    step = current_step(request)
-    if step is None:
-        raise ValidationError(_("This request has already been decided."))
-    if not may_decide(by, request):
-        raise PermissionDenied
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Give the reason for refusing.")})
+    step = step_to_decide(request, by, approve=approve, comment=comment)
     steps = [step]
     # A general manager standing in for a missing department head signs both steps at once.
     if (

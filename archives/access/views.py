@@ -7,6 +7,8 @@ call one service and redirect. Every print, export and reveal is written to the 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -153,26 +155,30 @@ def access_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _decide(request: HttpRequest, decide) -> None:
+    """Reads the approve/refuse decision and its comment from the POST, hands them to
+    `decide(approve=…, comment=…)` and tells the user the outcome, or why not."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The comment is too long."))
+        return
+    approve = request.POST.get("decision") == "approve"
+    try:
+        decide(approve=approve, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Approved.") if approve else _("Refused."))
+
+
 @login_required
 @require_POST
 def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     access_request = _request(request, pk)
-    form = DecisionForm(request.POST)
-    approve = request.POST.get("decision") == "approve"
-    if form.is_valid():
-        try:
-            services.decide_access_request(
-                request=access_request,
-                by=request.user,
-                approve=approve,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("Approved.") if approve else _("Refused."))
-    else:
-        messages.error(request, _("The comment is too long."))
+    _decide(
+        request,
+        partial(services.decide_access_request, request=access_request, by=request.user),
+    )
     return redirect("archives:access_request_detail", pk=access_request.pk)
 
 
@@ -418,22 +424,7 @@ def destruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def destruction_decide(request: HttpRequest, pk: int) -> HttpResponse:
     record = _destruction(request, pk)
-    form = DecisionForm(request.POST)
-    approve = request.POST.get("decision") == "approve"
-    if form.is_valid():
-        try:
-            retention.decide_destruction(
-                record=record,
-                by=request.user,
-                approve=approve,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("Approved.") if approve else _("Refused."))
-    else:
-        messages.error(request, _("The comment is too long."))
+    _decide(request, partial(retention.decide_destruction, record=record, by=request.user))
     return redirect("archives:destruction_detail", pk=record.pk)
 
 

@@ -182,6 +182,19 @@ class BirthdayFields(models.Model):
         return ""
 
 
+def _classified(verbose_name, dimension: str) -> models.ForeignKey:
+    """An archive's optional pick among the classifications of one dimension."""
+    return models.ForeignKey(
+        Classification,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"dimension": dimension},
+    )
+
+
 class CustomerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(voided_at__isnull=True)
@@ -215,42 +228,10 @@ class Customer(BirthdayFields):
     grade = models.ForeignKey(
         Grade, verbose_name=_("grade"), on_delete=models.PROTECT, null=True, blank=True
     )
-    industry = models.ForeignKey(
-        Classification,
-        verbose_name=_("industry"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"dimension": "industry"},
-    )
-    nature = models.ForeignKey(
-        Classification,
-        verbose_name=_("nature"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"dimension": "nature"},
-    )
-    region = models.ForeignKey(
-        Classification,
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"dimension": "region"},
-    )
-    customer_type = models.ForeignKey(
-        Classification,
-        verbose_name=_("customer type"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"dimension": "customer_type"},
-    )
+    industry = _classified(_("industry"), Classification.Dimension.INDUSTRY)
+    nature = _classified(_("nature"), Classification.Dimension.NATURE)
+    region = _classified(_("region"), Classification.Dimension.REGION)
+    customer_type = _classified(_("customer type"), Classification.Dimension.CUSTOMER_TYPE)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     agent_name = models.CharField(_("agent (中介)"), max_length=100, blank=True)
     project = models.ForeignKey(

@@ -410,15 +410,16 @@ def open_dispute(*, customer, claimant, registration) -> Dispute:
     except IntegrityError:
         return Dispute.objects.get(customer=customer, claimant=claimant, status="open")
     url = reverse("archives:dispute_detail", args=[dispute.pk])
+    params = {
+        "name": customer.name,
+        "claimant": claimant.get_full_name(),
+        "owner": incumbent.get_full_name(),
+    }
     notify(
         [incumbent, claimant],
         gettext_lazy("Ownership clash over %(name)s"),
         body=gettext_lazy("%(claimant)s registered a customer of %(owner)s; the manager rules."),
-        params={
-            "name": customer.name,
-            "claimant": claimant.get_full_name(),
-            "owner": incumbent.get_full_name(),
-        },
+        params=params,
         url=url,
         level=NotificationLevel.WARNING,
     )
@@ -426,11 +427,7 @@ def open_dispute(*, customer, claimant, registration) -> Dispute:
         _managers_of(incumbent, claimant),
         gettext_lazy("A clash to rule: %(name)s"),
         body=gettext_lazy("%(claimant)s registered a customer of %(owner)s."),
-        params={
-            "name": customer.name,
-            "claimant": claimant.get_full_name(),
-            "owner": incumbent.get_full_name(),
-        },
+        params=params,
         url=url,
         level=NotificationLevel.URGENT,
     )

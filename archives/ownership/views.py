@@ -271,10 +271,9 @@ def _dispute(request, pk) -> Dispute:
     return permissions.get_for_user_or_404(request.user, permissions.VIEW, queryset, pk)
 
 
-@login_required
-def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dispute = _dispute(request, pk)
-    can_rule = dispute.is_open and permissions.can(request.user, permissions.CHANGE, dispute)
+def _dispute_page(request: HttpRequest, dispute, form, status: int = 200) -> HttpResponse:
+    """The dispute with the ruling `form` (None: no ruling to make); the customer's name shows
+    only to those who may open the archive."""
     visible = permissions.can(request.user, permissions.VIEW, dispute.customer)
     return render(
         request,
@@ -283,9 +282,17 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dispute": dispute,
             "customer_name": shown_name(dispute.customer.name, visible),
             "customer_visible": visible,
-            "form": RulingForm(dispute=dispute) if can_rule else None,
+            "form": form,
         },
+        status=status,
     )
+
+
+@login_required
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = _dispute(request, pk)
+    can_rule = dispute.is_open and permissions.can(request.user, permissions.CHANGE, dispute)
+    return _dispute_page(request, dispute, RulingForm(dispute=dispute) if can_rule else None)
 
 
 @login_required
@@ -308,18 +315,7 @@ def dispute_rule(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ruling recorded; both consultants were told."))
             return redirect("archives:dispute_detail", pk=dispute.pk)
-    visible = permissions.can(request.user, permissions.VIEW, dispute.customer)
-    return render(
-        request,
-        "archives/ownership/dispute_detail.html",
-        {
-            "dispute": dispute,
-            "customer_name": shown_name(dispute.customer.name, visible),
-            "customer_visible": visible,
-            "form": form,
-        },
-        status=400,
-    )
+    return _dispute_page(request, dispute, form, status=400)
 
 
 # --- A customer's ownership -----------------------------------------------------------------

@@ -3,6 +3,8 @@ decisions, and suspension / reconnection work orders."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -97,21 +99,34 @@ def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _record_field_work(request, form, record, done: str, invalid: str | None = None) -> None:
+    """Once `form` is valid, `record(by=…, **cleaned_data)` saves what was done in the field;
+    the user is told so, or why not (`invalid`, or else the form's own errors)."""
+    if not form.is_valid():
+        messages.error(
+            request, invalid or " ".join(e for errors in form.errors.values() for e in errors)
+        )
+        return
+    try:
+        record(by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+
+
 @login_required
 @require_POST
 def notice_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_or_404(request, ArrearsNotice, pk)
     require(request, rules.may_do_field_work)
-    form = DeliverForm(request.POST)
-    if form.is_valid():
-        try:
-            services.deliver_notice(notice=notice, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Delivery recorded."))
-    else:
-        messages.error(request, _("Enter the delivery date."))
+    _record_field_work(
+        request,
+        DeliverForm(request.POST),
+        partial(services.deliver_notice, notice=notice),
+        _("Delivery recorded."),
+        invalid=_("Enter the delivery date."),
+    )
     return redirect("billing:notice_print", pk=notice.pk)
 
 
@@ -228,14 +243,10 @@ def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def work_order_done(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_or_404(request, GasWorkOrder, pk)
     require(request, rules.may_do_field_work)
-    form = WorkOrderDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complete_work_order(order=order, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Work order done."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    _record_field_work(
+        request,
+        WorkOrderDoneForm(request.POST),
+        partial(services.complete_work_order, order=order),
+        _("Work order done."),
+    )
     return redirect("billing:work_order_detail", pk=order.pk)

@@ -61,6 +61,18 @@ def _run_step(
     )
 
 
+def _form_step(request, pk, step: str, form_class, service, done: str) -> HttpResponse:
+    """A step whose form's cleaned data go to `service(order=…, by=…, **data)` as they are."""
+    return _run_step(
+        request,
+        pk,
+        step,
+        lambda order: form_class(request.POST),
+        lambda order, form: service(order=order, by=request.user, **form.cleaned_data),
+        done,
+    )
+
+
 @login_required
 @require_POST
 def quote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -84,15 +96,12 @@ def quote(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(order, form):
-        services.record_consent(order=order, by=request.user, **form.cleaned_data)
-
-    return _run_step(
+    return _form_step(
         request,
         pk,
         "consent",
-        lambda o: ConsentForm(request.POST),
-        run,
+        ConsentForm,
+        services.record_consent,
         _("The customer's answer is recorded."),
     )
 
@@ -157,15 +166,12 @@ def items(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(order, form):
-        services.record_decision(order=order, by=request.user, **form.cleaned_data)
-
-    return _run_step(
+    return _form_step(
         request,
         pk,
         "decision",
-        lambda o: DecisionForm(request.POST),
-        run,
+        DecisionForm,
+        services.record_decision,
         _("The customer's decision is recorded."),
     )
 
@@ -173,15 +179,12 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def material(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(order, form):
-        services.check_material(order=order, by=request.user, **form.cleaned_data)
-
-    return _run_step(
+    return _form_step(
         request,
         pk,
         "material",
-        lambda o: MaterialForm(request.POST),
-        run,
+        MaterialForm,
+        services.check_material,
         _("Material check recorded."),
     )
 
@@ -206,22 +209,16 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cosign(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(order, form):
-        services.cosign_refusal(order=order, by=request.user, **form.cleaned_data)
-
-    return _run_step(
-        request, pk, "cosign", lambda o: CosignForm(request.POST), run, _("Refusal co-signed.")
+    return _form_step(
+        request, pk, "cosign", CosignForm, services.cosign_refusal, _("Refusal co-signed.")
     )
 
 
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(order, form):
-        services.cancel_order(order=order, by=request.user, **form.cleaned_data)
-
-    return _run_step(
-        request, pk, "cancel", lambda o: ReasonForm(request.POST), run, _("Order cancelled.")
+    return _form_step(
+        request, pk, "cancel", ReasonForm, services.cancel_order, _("Order cancelled.")
     )
 
 
@@ -249,9 +246,6 @@ def payment(request: HttpRequest, pk: int) -> HttpResponse:
         get_order(request, pk)  # strangers still get 404
         raise PermissionDenied
 
-    def run(order, form):
-        charge_services.record_payment(order=order, by=request.user, **form.cleaned_data)
-
-    return _run_step(
-        request, pk, "payment", lambda o: PaymentForm(request.POST), run, _("Payment recorded.")
+    return _form_step(
+        request, pk, "payment", PaymentForm, charge_services.record_payment, _("Payment recorded.")
     )

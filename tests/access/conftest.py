@@ -8,45 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from archives import services
 from archives.access import services as access
-from archives.models import AccessScope, PhoneKind, Secrecy, Source
+from archives.models import AccessScope, Secrecy
 from crm.roles import Role
-from tests.factories import CompanyFactory, DepartmentFactory, ProjectFactory, UserFactory
+from tests.factories import DepartmentFactory, UserFactory
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
     b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-@pytest.fixture
-def project(db):
-    return ProjectFactory(company=CompanyFactory(), code="jinxiu", name="雪球·锦绣华庭")
-
-
-@pytest.fixture
-def make_customer(project):
-    counter = iter(range(10_000))
-
-    def make(owner=None, name="张三", mobile=None, by=None, **fields):
-        n = next(counter)
-        mobile = mobile or f"1391234{n:04d}"
-        return services.register_customer(
-            by=by or owner or fields.pop("registrar"),
-            name=name,
-            source=fields.pop("source", Source.WALK_IN),
-            phones=[(PhoneKind.MOBILE, mobile)],
-            owner=owner,
-            project=fields.pop("project", project),
-            **fields,
-        )
-
-    return make
-
-
-@pytest.fixture
-def customer(make_customer, owner):
-    return make_customer(owner=owner, name="张三", mobile="13912345678")
 
 
 @pytest.fixture

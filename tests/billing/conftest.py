@@ -16,9 +16,6 @@ from billing import services
 from billing.models import Tariff, TariffTier, UserType
 from crm.roles import Role
 from tests.factories import (
-    CompanyFactory,
-    DepartmentFactory,
-    ProjectFactory,
     UnitFactory,
     UserFactory,
 )
@@ -46,16 +43,6 @@ def national_day_2026(request):
 
 
 @pytest.fixture
-def property_department(db):
-    return DepartmentFactory(code="property", name="物业部")
-
-
-@pytest.fixture
-def finance_department(db):
-    return DepartmentFactory(code="finance", name="财务部")
-
-
-@pytest.fixture
 def reader(property_department):
     return UserFactory(
         username="heping", name="何平", department=property_department, roles=[Role.METER_READER]
@@ -74,11 +61,6 @@ def finance(finance_department):
     return UserFactory(
         username="linxia", name="林霞", department=finance_department, roles=[Role.FINANCE]
     )
-
-
-@pytest.fixture
-def project(db):
-    return ProjectFactory(company=CompanyFactory(), code="jinxiu", name="雪球·锦绣华庭")
 
 
 @pytest.fixture

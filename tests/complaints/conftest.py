@@ -8,40 +8,11 @@ import pytest
 import complaints.tasks  # noqa: F401  (eager Celery finds tasks by name only once imported)
 import crm.tasks  # noqa: F401
 from archives import services as archive_services
-from archives.models import OccupancyRole, PhoneKind, Source
+from archives.models import OccupancyRole
 from complaints import services
 from complaints.models import Category, Channel
 from crm.roles import Role
-from tests.factories import CompanyFactory, DepartmentFactory, ProjectFactory, UserFactory
-
-
-@pytest.fixture
-def project(db):
-    return ProjectFactory(company=CompanyFactory(), code="jinxiu", name="雪球·锦绣华庭")
-
-
-@pytest.fixture
-def make_customer(project):
-    counter = iter(range(10_000))
-
-    def make(owner=None, name="张三", mobile=None, by=None, **fields):
-        n = next(counter)
-        return archive_services.register_customer(
-            by=by or owner,
-            name=name,
-            source=fields.pop("source", Source.WALK_IN),
-            phones=[(PhoneKind.MOBILE, mobile or f"1391234{n:04d}")],
-            owner=owner,
-            project=fields.pop("project", project),
-            **fields,
-        )
-
-    return make
-
-
-@pytest.fixture
-def property_department(db):
-    return DepartmentFactory(code="property", name="物业部")
+from tests.factories import DepartmentFactory, UserFactory
 
 
 @pytest.fixture
@@ -49,11 +20,6 @@ def front_desk(property_department):
     return UserFactory(
         username="zhoumin", name="周敏", department=property_department, roles=[Role.FRONT_DESK]
     )
-
-
-@pytest.fixture
-def service_department(db):
-    return DepartmentFactory(code="customer_service", name="客服部")
 
 
 @pytest.fixture

@@ -18,19 +18,12 @@ from repairs import services
 from repairs.models import DutyShift, OrderKind, Urgency
 from tests.factories import (
     BuildingFactory,
-    CompanyFactory,
     DepartmentFactory,
     FloorFactory,
-    ProjectFactory,
     UnitFactory,
     UserFactory,
 )
 from tests.repairs.factories import PriceItemFactory
-
-
-@pytest.fixture
-def project(db):
-    return ProjectFactory(company=CompanyFactory(), code="jinxiu", name="雪球·锦绣华庭")
 
 
 @pytest.fixture
@@ -52,14 +45,9 @@ def engineering(db):
 
 
 @pytest.fixture
-def property_dept(db):
-    return DepartmentFactory(code="property", name="物业部")
-
-
-@pytest.fixture
-def desk(property_dept):
+def desk(property_department):
     return UserFactory(
-        username="zhoumin", name="周敏", department=property_dept, roles=[Role.FRONT_DESK]
+        username="zhoumin", name="周敏", department=property_department, roles=[Role.FRONT_DESK]
     )
 
 
@@ -89,9 +77,10 @@ def other_technician(engineering):
 
 
 @pytest.fixture
-def finance(db):
-    department = DepartmentFactory(code="finance", name="财务部")
-    return UserFactory(username="linxia", name="林霞", department=department, roles=[Role.FINANCE])
+def finance(finance_department):
+    return UserFactory(
+        username="linxia", name="林霞", department=finance_department, roles=[Role.FINANCE]
+    )
 
 
 @pytest.fixture

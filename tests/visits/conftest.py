@@ -1,4 +1,4 @@
-"""Fixtures for visits tests: a project, customers owned by the shared users, customer service
+"""Fixtures for visits tests: a customer owned by the shared owner, customer service
 staff, and a helper that makes a follow-up directly. Frozen time comes from time_machine."""
 
 import datetime as dt
@@ -7,10 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from archives import services
-from archives.models import PhoneKind, Source
 from crm.roles import Role
-from tests.factories import CompanyFactory, DepartmentFactory, ProjectFactory, UserFactory
+from tests.factories import UserFactory
 from visits.models import FollowUp
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,38 +35,8 @@ def freeze():
 
 
 @pytest.fixture
-def project(db):
-    return ProjectFactory(company=CompanyFactory(), code="jinxiu", name="雪球·锦绣华庭")
-
-
-@pytest.fixture
-def make_customer(project):
-    counter = iter(range(10_000))
-
-    def make(owner=None, name="张三", mobile=None, by=None, **fields):
-        n = next(counter)
-        mobile = mobile or f"1391234{n:04d}"
-        return services.register_customer(
-            by=by or owner or fields.pop("registrar"),
-            name=name,
-            source=fields.pop("source", Source.WALK_IN),
-            phones=[(PhoneKind.MOBILE, mobile)] if mobile != "none" else [],
-            owner=owner,
-            project=fields.pop("project", project),
-            **fields,
-        )
-
-    return make
-
-
-@pytest.fixture
 def customer(make_customer, owner):
     return make_customer(owner=owner, name="王丽华", mobile="13912345678", gender="female")
-
-
-@pytest.fixture
-def service_department(db):
-    return DepartmentFactory(code="customer_service", name="客服部")
 
 
 @pytest.fixture
