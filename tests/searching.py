@@ -10,8 +10,13 @@ from urllib.parse import unquote_plus
 URL_ATTRIBUTES = re.compile(r'\b(?:href|action|src|hx-get|hx-post|formaction)="([^"]*)"')
 
 
+LOCAL_SCHEMES = ("tel:", "sms:", "mailto:", "data:")  # dialled or opened here, never sent
+
+
 def urls_in(page: str) -> list[str]:
-    return [html_module.unescape(url) for url in URL_ATTRIBUTES.findall(page)]
+    """The URLs a browser would request from the page (links, forms, scripts, HTMX)."""
+    urls = [html_module.unescape(url) for url in URL_ATTRIBUTES.findall(page)]
+    return [url for url in urls if not url.startswith(LOCAL_SCHEMES)]
 
 
 def assert_no_words(url: str, words: list[str]) -> None:
