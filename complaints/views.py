@@ -45,7 +45,7 @@ from complaints.models import (
     Status,
     StepKind,
 )
-from crm import permissions
+from crm import permissions, searches
 from crm.roles import Role, has_role
 
 PAGE_SIZE = 20
@@ -118,11 +118,14 @@ def _search(complaints, text: str):
 @login_required
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    """Lists by state, with the clock of each reply deadline (R-CMP-03)."""
+    """Lists by state, with the clock of each reply deadline (R-CMP-03). The search words are
+    POSTed and kept in the session; the URL carries a token (R-ACC-06)."""
+    if request.method == "POST":
+        return redirect(searches.redirect_url(request, request.path))
     now = timezone.now()
     states = _states(request.user, now)
     state = request.GET.get("state") if request.GET.get("state") in states else "open"
-    form = ComplaintFilterForm(request.GET or None)
+    form = ComplaintFilterForm(searches.bound(request))
     complaints = permissions.visible(request.user, permissions.VIEW, Complaint.objects.all())
     if form.is_valid():
         data = form.cleaned_data

@@ -37,6 +37,18 @@ def query_with(request, words_field: str = "q") -> dict:
     return data
 
 
+def bound(request, words_field: str = "q"):
+    """What a list's filter form is bound to: the URL's filters with the words put back from
+    the session, or None on a bare URL (the list unfiltered). Words typed into the URL itself
+    (`?q=…`) are ignored, so no link or bookmark can carry them."""
+    return query_with(request, words_field) if request.GET else None
+
+
+def words(request) -> str:
+    """The words of the search whose token is in the URL."""
+    return recall(request, request.GET.get("s"))
+
+
 def redirect_url(request, path: str, words_field: str = "q") -> str:
     """Where a POSTed search form goes: the same filters in the URL, the words by token."""
     params = {

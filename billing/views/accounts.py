@@ -29,7 +29,7 @@ from billing.views.common import (
     require_billing,
     visible,
 )
-from crm import permissions
+from crm import permissions, searches
 
 
 def _current_meter():
@@ -40,8 +40,12 @@ def _current_meter():
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
+    """The gas accounts, filtered; a name, unit or phone searched for is POSTed and kept in the
+    session, the URL carries a token (R-ACC-06)."""
     require_billing(request)
-    form = AccountFilterForm(request.GET or None)
+    if request.method == "POST":
+        return redirect(searches.redirect_url(request, request.path))
+    form = AccountFilterForm(searches.bound(request))
     accounts = GasAccount.objects.for_list().prefetch_related(_current_meter())
     if form.is_valid():
         accounts = accounts.search(form.cleaned_data.get("q"))

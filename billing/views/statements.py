@@ -42,7 +42,7 @@ from billing.views.common import (
     require_billing,
     visible,
 )
-from crm import permissions
+from crm import permissions, searches
 
 
 def _statement(request, pk) -> Statement:
@@ -73,8 +73,12 @@ def filtered_statements(request, form):
 
 @login_required
 def statement_list(request: HttpRequest) -> HttpResponse:
+    """The statements, filtered; a customer's name searched for is POSTed and kept in the
+    session, the URL carries a token (R-ACC-06)."""
     require_billing(request)
-    form = StatementFilterForm(request.GET or None)
+    if request.method == "POST":
+        return redirect(searches.redirect_url(request, request.path))
+    form = StatementFilterForm(searches.bound(request))
     statements = filtered_statements(request, form).order_by("-issued_on", "-pk")
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from archives import privacy
 from archives.models import Customer, Occupancy
-from crm import permissions
+from crm import permissions, searches
 from crm.models import Unit
 from crm.phones import national
 from crm.roles import Role, has_role
@@ -52,7 +53,7 @@ def changeable_order(request, pk) -> WorkOrder:
 
 
 def filtered_orders(request, queryset=None):
-    form = OrderFilterForm(request.GET or None)
+    form = OrderFilterForm(searches.bound(request))
     orders = queryset if queryset is not None else WorkOrder.objects.all()
     if form.is_valid():
         data = form.cleaned_data
@@ -79,6 +80,10 @@ def filtered_orders(request, queryset=None):
 @login_required
 @permission_required("repairs.view_workorder", raise_exception=True)
 def order_list(request: HttpRequest) -> HttpResponse:
+    """The orders, filtered; the words searched for (a name, a unit) are POSTed and kept in the
+    session, the URL carries a token (R-ACC-06)."""
+    if request.method == "POST":
+        return redirect(searches.redirect_url(request, request.path))
     form, orders = filtered_orders(request)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -182,6 +187,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
             initial=initial, customers=customers, units=_units_of(initial.get("customer"))
         )
     chosen = customers.filter(pk=form["customer"].value() or 0).first()
+    query = searches.words(request)  # a tenant search without JavaScript (see tenant_search)
     return render(
         request,
         "repairs/order_form.html",
@@ -190,8 +196,8 @@ def order_create(request: HttpRequest) -> HttpResponse:
             "public": False,
             "chosen": chosen,
             "clock": form_clock(opened, ClockKind.WRITE),
-            "query": request.GET.get("q", ""),
-            "results": tenants.find_tenants(request.user, request.GET.get("q", "")),
+            "query": query,
+            "results": tenants.find_tenants(request.user, query),
         },
     )
 
@@ -259,11 +265,15 @@ def public_order_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def tenant_search(request: HttpRequest) -> HttpResponse:
-    """HTMX: the tenants matching what the front desk typed."""
+    """HTMX: the tenants matching what the front desk typed. A POST, although it only reads:
+    a name, a unit or a phone number stays out of URLs and access logs (R-ACC-06). Without
+    JavaScript the form lands here too and goes back to the intake with the words by token."""
     _require_writer(request)
-    query = request.GET.get("q", "")
+    query = request.POST.get("q", "").strip()
+    if not request.htmx:
+        return redirect(searches.redirect_url(request, reverse("repairs:order_create")))
     return render(
         request,
         "repairs/includes/tenant_results.html",

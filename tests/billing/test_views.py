@@ -25,6 +25,7 @@ from billing.models import (
     WorkOrderStatus,
 )
 from crm.roles import Role
+from tests import searching
 
 ISSUED = dt.date(2025, 2, 5)
 
@@ -432,3 +433,33 @@ def test_an_archive_number_the_user_may_not_see_is_refused(client, finance, owne
     client.force_login(finance)
     response = client.post(reverse("billing:account_new"), {"customer_number": lead.number})
     assert "没有此编号的客户档案" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("list_name", "number_of"), [("account_list", "account"), ("statement_list", "statement")]
+)
+def test_list_searches_keep_names_out_of_every_url(
+    client, make_account, tariffs, reader, finance, monkeypatch, list_name, number_of
+):
+    """R-ACC-06: the account and statement lists POST the words and keep them in the session;
+    the redirect keeps the filters and a token, the next page is still the search's."""
+    monkeypatch.setattr(f"billing.views.{list_name.split('_')[0]}s.PAGE_SIZE", 1)
+    statements = [overdue_statement(make_account(name=n), reader) for n in ("王丽华", "王丽华")]
+    other = overdue_statement(make_account(name="赵国强"), reader)
+
+    def number(statement):
+        return statement.number if number_of == "statement" else statement.account.number
+
+    client.force_login(finance)
+    url = reverse(f"billing:{list_name}")
+    words = ["王丽华"]
+    data = {"q": "王丽华", "user_type": "residential"}
+    location, html = searching.search(client, url, data, words)
+    assert "user_type=residential" in location and number(other) not in html
+    on_first_page = number(statements[0]) in html
+    assert on_first_page != (number(statements[1]) in html)
+    html = client.get(searching.next_page(html, url)).content.decode()
+    assert (number(statements[0]) in html) != on_first_page and number(other) not in html
+    for link in searching.urls_in(html):
+        searching.assert_no_words(link, words)

@@ -104,7 +104,11 @@ def test_a_leaking_pipe_from_call_to_four_printed_copies(page, login, shoot, liv
     page.goto(f"{live_server.url}/repairs/new/")
     expect(page.get_by_role("heading", name="维修单", exact=True)).to_be_visible()
     expect(page.get_by_test_id("form-clock")).to_contain_text("填写维修单")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
     page.get_by_label("按单元、姓名或电话查找").fill("1201")
+    expect(page.get_by_test_id("tenant-result").first).to_be_visible()
+    assert sent and not [url for url in sent if "1201" in url]  # R-ACC-06: POSTed, not in URLs
     page.get_by_test_id("tenant-result").first.click()
     expect(page.get_by_test_id("chosen-tenant")).to_contain_text("王丽华")
     expect(page.get_by_label("联系电话")).to_have_value("13912345678")

@@ -2,8 +2,10 @@
 tap, and the next step of the plan appears — in Chinese, on a phone and on a desktop."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from importlib import import_module
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
@@ -97,3 +99,28 @@ def test_a_call_not_reached_goes_back_on_tomorrows_list(page, login, shoot, cons
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     expect(page.get_by_test_id("call-done")).to_contain_text(f"将于{tomorrow}重新列入待办")
     shoot(page, "visits-not-reached-phone")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_call_list_finds_a_customer_without_the_name_in_any_url(
+    page, login, consultant, live_server
+):
+    """R-ACC-06: a filter that submits itself (data-autosubmit) POSTs the form with its CSRF
+    token; the name typed stays out of every URL the browser requests."""
+    project = ProjectFactory(code="jinxiu", name="雪球·锦绣华庭")
+    _buyer("王丽华", "13912345678", consultant, project, days_ago=3)
+    _buyer("周杰", "13912340001", consultant, project, days_ago=3)
+    page.set_viewport_size(DESKTOP)
+    login(page, "zhangwei")
+    sent = []
+    page.on("request", lambda request: sent.append(unquote(request.url)))
+    page.goto(f"{live_server.url}/visits/?when=overdue")
+    page.locator("input[name=q]").fill("王丽华")
+    page.locator("select[name=when]").select_option("today")
+    expect(page).to_have_url(re.compile(r"[?&]when=today"))
+    expect(page).to_have_url(re.compile(r"[?&]s="))
+    main = page.locator("main")
+    expect(main.get_by_test_id("call")).to_have_count(1)
+    expect(main.get_by_test_id("call")).to_contain_text("王丽华")
+    expect(page.locator("input[name=q]")).to_have_value("王丽华")
+    assert sent and not [url for url in sent if "王丽华" in url]

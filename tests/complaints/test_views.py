@@ -14,6 +14,7 @@ from archives import timeline
 from complaints import services
 from complaints.models import Channel, Complaint, ConfirmationKind, Opinion, ReplyMethod, Severity
 from crm import handover
+from tests import searching
 from tests.complaints.helpers import signature_png, take_through
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,7 +38,7 @@ def test_list_query_count_is_the_same_for_1_and_20_rows(
     client, make_complaint, service_agent, finance, state
 ):
     client.force_login(service_agent)
-    url = reverse("complaints:complaint_list") + f"?state={state}&q="
+    url = reverse("complaints:complaint_list") + f"?state={state}"
     make_complaint(department=finance)
     one = count_queries(client, url)
     many(make_complaint, 19, department=finance, by=service_agent)
@@ -320,3 +321,31 @@ def test_summary_query_count_is_the_same_for_1_and_20_complaints(
     one = count_queries(client, url)
     many(make_complaint, 19, department=finance)
     assert count_queries(client, url) == one
+
+
+@pytest.mark.django_db
+def test_the_list_search_keeps_names_and_phones_out_of_every_url(
+    client, make_complaint, make_customer, owner, service_agent, monkeypatch
+):
+    """R-ACC-06: the search words are POSTed and kept in the session; the redirect, the state
+    tabs and the pagination carry a token, and the next page is still the search's."""
+    monkeypatch.setattr("complaints.views.PAGE_SIZE", 1)
+    first, second = make_complaint(subject="第一件"), make_complaint(subject="第二件")
+    other = make_complaint(customer=make_customer(owner=owner, name="赵六"), subject="别人的投诉")
+    client.force_login(service_agent)
+    url = reverse("complaints:complaint_list")
+    words = ["13912345678"]
+    location, html = searching.search(client, url, {"state": "all", "q": words[0]}, words)
+    assert "state=all" in location
+    assert 'value="13912345678"' in html  # the box still shows what was searched
+    assert other.number not in html
+    on_first_page = first.number in html
+    assert on_first_page != (second.number in html)
+    html = client.get(searching.next_page(html, url)).content.decode()
+    assert (first.number in html) != on_first_page and other.number not in html
+    for link in searching.urls_in(html):
+        searching.assert_no_words(link, words)
+    # Words typed into the URL by hand are ignored: the URL is no way in for them.
+    monkeypatch.setattr("complaints.views.PAGE_SIZE", 20)
+    html = client.get(url, {"state": "all", "q": "赵六"}).content.decode()
+    assert other.number in html and first.number in html

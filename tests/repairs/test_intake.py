@@ -13,6 +13,7 @@ import crm.tasks  # noqa: F401  (registers the SMS delivery task)
 from crm.models import Notification, SmsMessage
 from repairs import services, tenants
 from repairs.models import ClockKind, ClockState, OrderStatus, WorkOrder
+from tests import searching
 from tests.repairs.conftest import png_signature
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
@@ -161,7 +162,9 @@ def test_bad_input_is_explained_next_to_the_field_in_chinese(client, desk, resid
 @pytest.mark.django_db
 def test_the_tenant_picker_fills_in_address_contact_and_phone(client, desk, resident, home):
     client.force_login(desk)
-    html = client.get(reverse("repairs:tenant_search"), {"q": "1201"}).content.decode()
+    html = client.post(
+        reverse("repairs:tenant_search"), {"q": "1201"}, headers={"HX-Request": "true"}
+    ).content.decode()
     occupancy = resident.occupancies.get()
     assert f"occupancy={occupancy.pk}" in html
     html = client.get(reverse("repairs:tenant_pick"), {"occupancy": occupancy.pk}).content.decode()
@@ -206,3 +209,23 @@ def test_services_refuse_an_order_without_a_tenant(desk, home):
             by=desk, location=home.label, contact_name="x", problem="漏水", price_items=[]
         )
     assert "customer" in caught.value.error_dict
+
+
+@pytest.mark.django_db
+def test_the_tenant_lookup_keeps_what_was_typed_out_of_every_url(client, desk, resident):
+    """R-ACC-06: the live lookup POSTs (HTMX, with the CSRF header of base.html); without
+    JavaScript the search lands on the intake with a token; a GET with words is refused."""
+    client.force_login(desk)
+    url = reverse("repairs:tenant_search")
+    words = ["王丽华"]
+    html = client.post(url, {"q": "王丽华"}, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-testid="tenant-result"' in html
+    for link in searching.urls_in(html):
+        searching.assert_no_words(link, words)
+    location, html = searching.search(client, url, {"q": "王丽华"}, words)
+    assert location.startswith(reverse("repairs:order_create"))
+    assert 'data-testid="tenant-result"' in html and 'value="王丽华"' in html
+    assert f"occupancy={resident.occupancies.get().pk}" in html
+    form = client.get(reverse("repairs:order_create")).content.decode()
+    assert f'hx-post="{url}"' in form and "hx-get" not in form.split('id="tenant-q"')[1][:400]
+    assert client.get(url, {"q": "王丽华"}).status_code == 405

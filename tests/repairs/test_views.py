@@ -15,6 +15,7 @@ from django.utils import timezone
 from crm.roles import Role
 from repairs import charges, services
 from repairs.models import OrderStatus, Payment, WorkOrder
+from tests import searching
 from tests.factories import UserFactory
 from tests.repairs.conftest import png_signature
 from tests.repairs.factories import PriceItemFactory
@@ -389,3 +390,26 @@ def test_the_order_page_shows_running_clocks_live(client, make_order, desk):
     html = client.get(order.get_absolute_url()).content.decode()
     assert 'data-testid="clock-onsite_urgent"' in html and "data-left-label" in html
     assert "还剩" in html
+
+
+@pytest.mark.django_db
+def test_the_order_list_search_keeps_names_out_of_every_url(
+    client, make_order, make_public_order, supervisor, monkeypatch
+):
+    """R-ACC-06: the words are POSTed and kept in the session; the redirect keeps the filters
+    and a token, the next page is still the search's."""
+    monkeypatch.setattr("repairs.views.orders.PAGE_SIZE", 1)
+    first, second = make_order(), make_order()
+    lobby = make_public_order()
+    client.force_login(supervisor)
+    url = reverse("repairs:order_list")
+    words = ["王丽华"]
+    data = {"q": "王丽华", "status": "open", "kind": ""}
+    location, html = searching.search(client, url, data, words)
+    assert "status=open" in location and lobby.number not in html
+    on_first_page = first.number in html
+    assert on_first_page != (second.number in html)
+    html = client.get(searching.next_page(html, url)).content.decode()
+    assert (first.number in html) != on_first_page and lobby.number not in html
+    for link in searching.urls_in(html):
+        searching.assert_no_words(link, words)

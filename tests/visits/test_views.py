@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.roles import Role
+from tests import searching
 from visits import services
 from visits.models import (
     Commitment,
@@ -310,3 +311,54 @@ def test_the_manager_panel_counts_the_teams_overdue_calls(
     html = client.get(reverse("crm:dashboard")).content.decode()
     panel = html.split('data-panel="visits.team"')[1].split("</section>")[0]
     assert "王丽华" in panel and "逾期10天" in panel
+
+
+def test_searches_keep_names_and_phones_out_of_every_url(
+    freeze, client, customer, make_customer, owner, project, make_follow_up, monkeypatch
+):
+    """R-ACC-06: the customer pick list, an event's invite list and the follow-up list POST
+    the words searched for; the redirect and the pages' links carry a token, the next page and
+    the invitation still work on the search."""
+    freeze(2026, 3, 4, 10)
+    monkeypatch.setattr("visits.views.common.PAGE_SIZE", 1)
+    namesake = make_customer(owner=owner, name="王丽华", mobile="13912340000")
+    other = make_customer(owner=owner, name="刘志强", mobile="13800001111")
+    client.force_login(owner)
+    words = ["王丽华"]
+
+    url = reverse("visits:customer_pick")
+    data = {"for": "plan", "q": "王丽华", "status": ""}
+    location, html = searching.search(client, url, data, words)
+    assert "for=plan" in location and other.number not in html
+    on_first_page = customer.number in html
+    assert on_first_page != (namesake.number in html)
+    html = client.get(searching.next_page(html, url)).content.decode()
+    assert (customer.number in html) != on_first_page and other.number not in html
+    for link in searching.urls_in(html):
+        searching.assert_no_words(link, words)
+
+    event = services.save_event(
+        by=owner,
+        kind="owners",
+        title="业主活动",
+        project=project,
+        starts_at=timezone.now() + dt.timedelta(days=5),
+        place="会所",
+    )
+    url = reverse("visits:event_invite", args=[event.pk])
+    location, html = searching.search(client, url, {"q": "王丽华", "status": ""}, words)
+    assert other.number not in html
+    response = client.post(location, {"customers": [customer.pk, namesake.pk]})
+    assert response.status_code == 302 and response.url == event.get_absolute_url()
+    assert set(event.invitations.values_list("customer", flat=True)) == {customer.pk, namesake.pk}
+
+    monkeypatch.setattr("visits.views.common.PAGE_SIZE", 20)
+    today = dt.date(2026, 3, 4)
+    make_follow_up(customer, owner, today)
+    make_follow_up(other, owner, today)
+    words = ["13912345678"]
+    url = reverse("visits:followup_list")
+    data = {"scope": "mine", "when": "today", "q": "13912345678"}
+    location, html = searching.search(client, url, data, words)
+    assert "when=today" in location and "scope=mine" in location
+    assert "王丽华" in html and "刘志强" not in html

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from archives.models import Customer
 from archives.search import search_customers
-from crm import permissions
+from crm import permissions, searches
 from crm.roles import roles_of
 from visits import greetings, services
 from visits.forms import (
@@ -269,8 +269,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    """Choose customers to invite; after the start, add guests who came uninvited."""
+    """Choose customers to invite; after the start, add guests who came uninvited. The search
+    words are POSTed and kept in the session; the URL carries a token (R-ACC-06)."""
     event = permissions.get_for_user_or_404(request.user, permissions.VIEW, Event, pk)
+    if request.method == "POST" and "q" in request.POST:  # the search form, not the choice
+        return redirect(searches.redirect_url(request, request.path))
     if request.method == "POST":
         ids = [value for value in request.POST.getlist("customers") if value.isdigit()]
         chosen = permissions.visible(
@@ -283,7 +286,7 @@ def event_invite(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(n)s customers added to the list.") % {"n": added})
             return redirect(event)
-    form = CustomerSearchForm(request.GET or None)
+    form = CustomerSearchForm(searches.bound(request))
     customers = Customer.objects.active().for_list().exclude(invitations__event=event)
     if form.is_valid():
         customers = search_customers(customers, form.cleaned_data.get("q"))

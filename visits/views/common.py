@@ -53,8 +53,8 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def paginate(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def paginate(request, queryset, size: int | None = None):
+    return Paginator(queryset, size or PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def safe_next(request, default: str) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from archives.models import Customer
 from archives.search import search_customers
-from crm import permissions
+from crm import permissions, searches
 from visits import followups
 from visits.forms import FollowUpFilterForm, ResultForm, ScheduleForm
 from visits.models import FollowUp, FollowUpStatus
@@ -59,7 +59,11 @@ def _filtered(request, form: FollowUpFilterForm):
 
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
-    form = FollowUpFilterForm(request.GET or None)
+    """The calls by whose and when; a customer's name or phone to search for is POSTed and
+    kept in the session, the URL carries a token (R-ACC-06)."""
+    if request.method == "POST":
+        return redirect(searches.redirect_url(request, request.path))
+    form = FollowUpFilterForm(searches.bound(request))
     scope, when, calls = _filtered(request, form)
     page = paginate(request, calls)
     return render(

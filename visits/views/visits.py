@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from archives.models import Customer
 from archives.search import search_customers
-from crm import permissions
+from crm import permissions, searches
 from visits import services
 from visits.forms import (
     CommitmentFormSet,
@@ -57,9 +57,12 @@ PICK_TARGETS = {
 
 @login_required
 def customer_pick(request: HttpRequest) -> HttpResponse:
-    """Find a customer (name, pinyin, initials, phone, archive number) to work with."""
+    """Find a customer (name, pinyin, initials, phone, archive number) to work with. The words
+    are POSTed and kept in the session; the URL carries a token (R-ACC-06)."""
+    if request.method == "POST":
+        return redirect(searches.redirect_url(request, request.path))
     target = request.GET.get("for") if request.GET.get("for") in PICK_TARGETS else "care"
-    form = CustomerSearchForm(request.GET or None)
+    form = CustomerSearchForm(searches.bound(request))
     customers = Customer.objects.active().for_list()
     if form.is_valid():
         customers = search_customers(customers, form.cleaned_data.get("q"))
