@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from visits import charts
+from crm import charts
 from visits.models import FollowUpStatus, SurveyStatus, VisitKind
 
 DONE = Q(status=FollowUpStatus.DONE)
