@@ -4,7 +4,7 @@ CSP), readable in print.
 
     chart = horizontal(_("Visits by kind"), [("上门", [3]), ("电话", [5])], [Series(_("Visits"))])
     chart = vertical(_("Per month"), [("1月", [80, 60])], [Series("A", BLUE), Series("B", GREEN)],
-                     maximum=100, unit="%")
+                     scale=Scale(100, unit="%"))
 
 A chart is safe markup for a template: `{{ chart }}`. Its `bars` keep each label and value, so
 tests and tables can read what was drawn.
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 BLUE = "#1d5fa7"
 GREEN = "#1f8a4c"
@@ -72,25 +73,61 @@ class Chart:
         return not self.bars
 
     def __html__(self) -> str:
-        return render_to_string("includes/chart.html", {"chart": self}).strip()
+        return mark_safe(render_to_string("includes/chart.html", {"chart": self}).strip())
 
     def __str__(self) -> str:
         return self.__html__()
 
 
-def _text(value: Number | None, unit: str, value_format: Callable | None) -> str:
-    if value is None:
-        return "—"
-    if value_format is not None:
-        return str(value_format(value))
-    number = f"{value:.0f}" if unit == "%" or float(value).is_integer() else f"{value:.2f}"
-    return f"{number}{unit}"
+@dataclass(frozen=True)
+class Scale:
+    """Where the value axis ends (the largest value when not given) and how values read."""
+
+    maximum: Number | None = None
+    unit: str = ""
+    value_format: Callable | None = None
+
+    def fitted(self, rows: Sequence[tuple[str, Sequence[Number | None]]]) -> Scale:
+        if self.maximum is not None:
+            return self
+        top = max((float(v) for _label, values in rows for v in values if v), default=0)
+        return Scale(top or 1.0, self.unit, self.value_format)
+
+    def share(self, value: Number | None) -> float:
+        """How much of the axis a value takes, from 0 to 1."""
+        if not value or not self.maximum:
+            return 0.0
+        return min(float(value), float(self.maximum)) / float(self.maximum)
+
+    def text(self, value: Number | None) -> str:
+        if value is None:
+            return "—"
+        if self.value_format is not None:
+            return str(self.value_format(value))
+        whole = self.unit == "%" or float(value).is_integer()
+        return f"{value:.0f}{self.unit}" if whole else f"{value:.2f}{self.unit}"
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """Five gridlines: where each sits (0 to 1) and its value."""
+        return [(step / 4, self.text(float(self.maximum) * step / 4)) for step in range(5)]
 
 
-def _top(values: Sequence[Sequence[Number | None]], maximum: Number | None) -> float:
-    if maximum is not None:
-        return float(maximum)
-    return max((float(v) for row in values for v in row if v), default=0) or 1.0
+def _bar(
+    label: str,
+    value: Number | None,
+    item: Series,
+    scale: Scale,
+    title: str,
+    box: tuple[float, float, float, float],
+    text_at: tuple[float, float],
+    anchor: str = "start",
+) -> Bar:
+    """A bar in its box (x, y, width, height), its value written at text_at."""
+    text = scale.text(value)
+    x, y, width, height = box
+    return Bar(
+        label, value, x, y, width, height, item.colour, text, *text_at, f"{title}: {text}", anchor
+    )
 
 
 def _legend(chart: Chart, series: Sequence[Series], y: float, left: float) -> None:
@@ -105,9 +142,7 @@ def horizontal(
     rows: Sequence[tuple[str, Sequence[Number | None]]],
     series: Sequence[Series],
     *,
-    maximum: Number | None = None,
-    unit: str = "",
-    value_format: Callable | None = None,
+    scale: Scale = Scale(),
     width: int = 640,
     label_width: int = 110,
     bar_height: int = 14,
@@ -115,8 +150,8 @@ def horizontal(
     key: str = "",
 ) -> Chart:
     """One group of bars per row (e.g. per consultant), one bar per series: long Chinese labels
-    stay readable on a phone. `maximum` is the scale's end (the largest value by default)."""
-    top_value = _top([values for _label, values in rows], maximum)
+    stay readable on a phone."""
+    scale = scale.fitted(rows)
     gap = 10
     top = 24 if legend else 8
     group_h = bar_height * len(series) + gap
@@ -125,34 +160,20 @@ def horizontal(
     if legend:
         _legend(chart, series, 4, label_width)
     plot = width - label_width - 60
-    for step in range(5):
-        x = round(label_width + plot * step / 4, 1)
+    for share, text in scale.ticks():
+        x = round(label_width + plot * share, 1)
         chart.lines.append((x, top - 4, x, height - 18))
-        chart.labels.append(
-            Label(x, height - 4, _text(top_value * step / 4, unit, value_format), "middle")
-        )
+        chart.labels.append(Label(x, height - 4, text, "middle"))
     for index, (label, values) in enumerate(rows):
         y0 = top + index * group_h
         chart.labels.append(Label(label_width - 6, y0 + bar_height * len(series) / 2 + 4, label))
         for offset, (value, item) in enumerate(zip(values, series, strict=True)):
-            length = 0 if not value else plot * min(float(value), top_value) / top_value
+            length = plot * scale.share(value)
             y = y0 + offset * bar_height
-            text = _text(value, unit, value_format)
-            chart.bars.append(
-                Bar(
-                    label=label,
-                    value=value,
-                    x=label_width,
-                    y=y + 1,
-                    width=round(length, 1),
-                    height=bar_height - 2,
-                    colour=item.colour,
-                    text=text,
-                    text_x=round(label_width + length + 4, 1),
-                    text_y=y + bar_height - 3,
-                    title=f"{label} · {item.name}: {text}" if legend else f"{label}: {text}",
-                )
-            )
+            title = f"{label} · {item.name}" if legend else label
+            box = (label_width, y + 1, round(length, 1), bar_height - 2)
+            text_at = (round(label_width + length + 4, 1), y + bar_height - 3)
+            chart.bars.append(_bar(label, value, item, scale, title, box, text_at))
     return chart
 
 
@@ -161,23 +182,21 @@ def vertical(
     columns: Sequence[tuple[str, Sequence[Number | None]]],
     series: Sequence[Series],
     *,
-    maximum: Number | None = None,
-    unit: str = "",
-    value_format: Callable | None = None,
+    scale: Scale = Scale(),
     width: int = 640,
     height: int = 240,
     key: str = "",
 ) -> Chart:
     """One group of columns per category (e.g. per month), one column per series, a legend."""
-    top_value = _top([values for _label, values in columns], maximum)
+    scale = scale.fitted(columns)
     left, top, bottom = 40, 26, 24
     chart = Chart(width=width, height=height, title=title, key=key)
     _legend(chart, series, 4, left)
     plot_w, plot_h = width - left - 10, height - top - bottom
-    for step in range(5):
-        y = round(top + plot_h - plot_h * step / 4, 1)
+    for share, text in scale.ticks():
+        y = round(top + plot_h - plot_h * share, 1)
         chart.lines.append((left, y, width - 10, y))
-        chart.labels.append(Label(left - 4, y + 4, _text(top_value * step / 4, unit, value_format)))
+        chart.labels.append(Label(left - 4, y + 4, text))
     if not columns:
         return chart
     group_w = plot_w / len(columns)
@@ -188,25 +207,12 @@ def vertical(
             Label(left + index * group_w + group_w / 2, height - 8, label, "middle")
         )
         for offset, (value, item) in enumerate(zip(values, series, strict=True)):
-            size = 0 if not value else plot_h * min(float(value), top_value) / top_value
+            size = plot_h * scale.share(value)
             x = x0 + offset * bar_w
-            text = _text(value, unit, value_format)
-            chart.bars.append(
-                Bar(
-                    label=label,
-                    value=value,
-                    x=round(x, 1),
-                    y=round(top + plot_h - size, 1),
-                    width=round(bar_w - 2, 1),
-                    height=round(size, 1),
-                    colour=item.colour,
-                    text=text,
-                    text_x=round(x + bar_w / 2 - 1, 1),
-                    text_y=round(top + plot_h - size - 3, 1),
-                    title=f"{label} · {item.name}: {text}",
-                    anchor="middle",
-                )
-            )
+            title = f"{label} · {item.name}"
+            box = (round(x, 1), round(top + plot_h - size, 1), round(bar_w - 2, 1), round(size, 1))
+            text_at = (round(x + bar_w / 2 - 1, 1), round(top + plot_h - size - 3, 1))
+            chart.bars.append(_bar(label, value, item, scale, title, box, text_at, "middle"))
     return chart
 
 
@@ -224,7 +230,7 @@ def bar_chart(
         title,
         [(label, [value]) for label, value in rows],
         [Series(title)],
-        value_format=formatter,
+        scale=Scale(value_format=formatter),
         width=width,
         label_width=label_width,
         bar_height=22,

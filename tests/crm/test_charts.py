@@ -1,6 +1,6 @@
 """The shared SVG charts (crm.charts) every report draws."""
 
-from crm.charts import GREEN, Series, bar_chart, horizontal, vertical
+from crm.charts import GREEN, Scale, Series, bar_chart, horizontal, vertical
 
 
 def test_bars_keep_what_they_show_and_scale_to_the_maximum():
@@ -8,8 +8,7 @@ def test_bars_keep_what_they_show_and_scale_to_the_maximum():
         "完成率",
         [("张伟", [50, None]), ("李娜", [100, 25])],
         [Series("A"), Series("B", GREEN)],
-        maximum=100,
-        unit="%",
+        scale=Scale(100, unit="%"),
         width=520,
         label_width=90,
     )
