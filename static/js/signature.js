@@ -26,18 +26,19 @@
     var drawn = false;
     var last = null;
 
-    // High-DPI: one canvas pixel per device pixel, so strokes stay sharp on phones.
+    // High-DPI: one canvas pixel per device pixel, so strokes stay sharp on phones. Once
+    // something is drawn the canvas keeps its pixels (CSS stretches it if the page reflows:
+    // re-drawing it at another size would blur the signature).
     function fit() {
       var box = canvas.getBoundingClientRect();
-      if (!box.width || !box.height) { return; } // hidden for now: fitted when shown
+      if (drawn || !box.width || !box.height) { return; } // hidden for now: fitted when shown
       var ratio = Math.min(window.devicePixelRatio || 1, MAX_SIDE / box.width, MAX_SIDE / box.height);
       var width = Math.round(box.width * ratio);
       var height = Math.round(box.height * ratio);
-      if (canvas.width === width && canvas.height === height) { return; }
-      var previous = drawn ? canvas.toDataURL("image/png") : "";
-      canvas.width = width;
-      canvas.height = height;
-      if (previous) { restore(previous); }
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+      }
     }
 
     function scale() {
@@ -67,9 +68,9 @@
 
     function restore(dataUrl) {
       var image = new Image();
+      drawn = true;
       image.onload = function () {
         context.drawImage(image, 0, 0, canvas.width, canvas.height);
-        drawn = true;
         save();
       };
       image.src = dataUrl;
