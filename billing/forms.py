@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django import forms
@@ -24,7 +21,7 @@ from billing.models import (
     StatementStatus,
     UserType,
 )
-from crm import permissions
+from crm import permissions, signatures
 from crm.models import Unit, User
 from crm.roles import Role
 
@@ -33,7 +30,6 @@ VOLUME = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-MAX_SIGNATURE_BYTES = 512 * 1024
 
 
 def _readers():
@@ -193,41 +189,13 @@ class SignatureForm(forms.Form):
 
     def clean_signature(self):
         data = self.cleaned_data.get("signature") or ""
-        if not data:
-            return None
-        prefix = "data:image/png;base64,"
-        if not data.startswith(prefix):
-            raise ValidationError(_("The signature could not be read. Please sign again."))
-        try:
-            png = base64.b64decode(data[len(prefix) :], validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationError(
-                _("The signature could not be read. Please sign again.")
-            ) from None
-        if len(png) > MAX_SIGNATURE_BYTES or not png.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise ValidationError(_("The signature could not be read. Please sign again."))
-        if _is_blank(png):
-            raise ValidationError(_("The signature box is empty. Please sign in the box."))
-        return png
+        return signatures.clean_signature(data) if data else None
 
     def clean(self):
         data = super().clean()
         if not data.get("signature") and not data.get("on_paper") and not self.errors:
             raise ValidationError(_("Sign in the box, or tick that the paper copy was signed."))
         return data
-
-
-def _is_blank(png: bytes) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(png)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(png)) as image:
-            alpha = image.convert("RGBA").getchannel("A")
-            return alpha.getbbox() is None
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError(_("The signature could not be read. Please sign again.")) from None
 
 
 class PaymentForm(forms.Form):

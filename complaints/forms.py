@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
-
 import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from PIL import Image, UnidentifiedImageError
 
 from archives.models import Customer
 from complaints.models import (
@@ -25,7 +20,7 @@ from complaints.models import (
     ReplyMethod,
     Severity,
 )
-from crm import permissions
+from crm import permissions, signatures
 from crm.models import Department, Unit, User
 from crm.phones import normalize_phone
 
@@ -34,9 +29,6 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_UPLOADS = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
-MAX_SIGNATURE_BYTES = 512 * 1024
-MAX_SIGNATURE_SIDE = 2400
-SIGNATURE_PREFIX = "data:image/png;base64,"
 
 
 def visible_customers(user):
@@ -268,21 +260,7 @@ class CloseForm(forms.Form):
 
     def clean_signature(self) -> bytes:
         data = self.cleaned_data["signature"]
-        if not data:
-            return b""
-        unreadable = ValidationError(_("The signature could not be read; please sign again."))
-        if not data.startswith(SIGNATURE_PREFIX):
-            raise unreadable
-        try:
-            raw = base64.b64decode(data[len(SIGNATURE_PREFIX) :], validate=True)
-        except (binascii.Error, ValueError):
-            raise unreadable from None
-        if len(raw) > MAX_SIGNATURE_BYTES:
-            raise ValidationError(_("The signature is too large; please sign again."))
-        kind = filetype.guess(raw[:262])
-        if kind is None or kind.mime != "image/png":
-            raise unreadable
-        return _clean_png(raw, unreadable)
+        return signatures.clean_signature(data) if data else b""
 
     def clean_form_file(self):
         upload = self.cleaned_data["form_file"]
@@ -302,24 +280,6 @@ class CloseForm(forms.Form):
             )
         upload.detected_type = kind.mime
         return upload
-
-
-def _clean_png(raw: bytes, unreadable: ValidationError) -> bytes:
-    """A real, not blank PNG of sane size, re-encoded so nothing but pixels is kept."""
-    try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            if max(probe.size) > MAX_SIGNATURE_SIDE:
-                raise unreadable
-            probe.verify()
-        with Image.open(io.BytesIO(raw)) as image:
-            image = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise unreadable from None
-    if image.getchannel("A").getbbox() is None:
-        raise ValidationError(_("The customer has not signed yet."))
-    output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
-    return output.getvalue()
 
 
 class ReopenForm(forms.Form):

@@ -5,7 +5,6 @@ drawn as SVG on the server (no scripts, no inline styles)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -13,12 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archives.models import CustomerEvent, EventKind
 from complaints.models import Category, Kind, Severity, Status
-
-CHART_WIDTH = 480
-LABEL_WIDTH = 112
-VALUE_WIDTH = 40
-BAR_HEIGHT = 24
-BAR_GAP = 8
+from crm import charts
 
 REPLY_BUCKETS = [
     (dt.timedelta(hours=24), _("Within 24 hours")),
@@ -28,66 +22,18 @@ REPLY_BUCKETS = [
 ]
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    y: int
-    width: int
-
-    @property
-    def text_y(self) -> int:
-        return self.y + BAR_HEIGHT // 2 + 5
-
-    @property
-    def value_x(self) -> int:
-        return LABEL_WIDTH + self.width + 6
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    title: str
-    bars: list[Bar]
-
-    @property
-    def height(self) -> int:
-        return max(1, len(self.bars)) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
-
-    @property
-    def width(self) -> int:
-        return CHART_WIDTH
-
-    @property
-    def bar_x(self) -> int:
-        return LABEL_WIDTH
-
-    @property
-    def label_x(self) -> int:
-        return LABEL_WIDTH - 8
-
-    @property
-    def bar_height(self) -> int:
-        return BAR_HEIGHT
-
-    @property
-    def total(self) -> int:
-        return sum(bar.value for bar in self.bars)
-
-
-def chart(key: str, title, rows: list[tuple[str, int]]) -> Chart:
-    longest = max((value for _label, value in rows), default=0) or 1
-    room = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    bars = [
-        Bar(
-            label=str(label),
-            value=value,
-            y=BAR_GAP + index * (BAR_HEIGHT + BAR_GAP),
-            width=round(room * value / longest) if value else 0,
-        )
-        for index, (label, value) in enumerate(rows)
-    ]
-    return Chart(key=key, title=str(title), bars=bars)
+def chart(key: str, title, rows: list[tuple[str, int]]) -> charts.Chart:
+    """One bar per row, counted this month."""
+    return charts.horizontal(
+        str(title),
+        [(str(label), [value]) for label, value in rows],
+        [charts.Series(str(title))],
+        width=480,
+        label_width=112,
+        bar_height=24,
+        legend=False,
+        key=key,
+    )
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:

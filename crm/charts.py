@@ -1,114 +1,238 @@
-"""Server-rendered SVG charts: no JavaScript, no inline styles (CSP), readable in print.
+"""Server-rendered SVG bar charts for every report: the geometry is computed here and drawn by
+templates/includes/chart.html with SVG attributes only (no JavaScript, no inline styles: strict
+CSP), readable in print.
 
-    bar_chart([("A 重点客户", 12), ("B 意向客户", 30)], value_format="{:.0f}")
-    column_chart(["1月", "2月"], [("成交", [3, 5]), ("回访", [8, 9])])
+    chart = horizontal(_("Visits by kind"), [("上门", [3]), ("电话", [5])], [Series(_("Visits"))])
+    chart = vertical(_("Per month"), [("1月", [80, 60])], [Series("A", BLUE), Series("B", GREEN)],
+                     scale=Scale(100, unit="%"))
 
-Both return safe markup for a template: `{{ chart }}`.
+A chart is safe markup for a template: `{{ chart }}`. Its `bars` keep each label and value, so
+tests and tables can read what was drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-PALETTE = ["#1d5fa7", "#2f9e6b", "#d69e2e", "#c53030", "#6b46c1", "#319795", "#718096"]
+BLUE = "#1d5fa7"
+GREEN = "#1f8a4c"
+AMBER = "#b7791f"
+RED = "#c53030"
+
+Number = int | float | Decimal
 
 
-def _fmt(value, value_format: str | Callable) -> str:
-    if callable(value_format):
-        return value_format(value)
-    return value_format.format(value)
+@dataclass(frozen=True)
+class Series:
+    name: str
+    colour: str = BLUE
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Number | None
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    text: str
+    text_x: float
+    text_y: float
+    title: str
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "end"
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    title: str
+    key: str = ""
+    bars: list[Bar] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    legend: list[tuple[Label, Series, float, float]] = field(default_factory=list)
+    lines: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.bars
+
+    def __html__(self) -> str:
+        return mark_safe(render_to_string("includes/chart.html", {"chart": self}).strip())
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Where the value axis ends (the largest value when not given) and how values read."""
+
+    maximum: Number | None = None
+    unit: str = ""
+    value_format: Callable | None = None
+
+    def fitted(self, rows: Sequence[tuple[str, Sequence[Number | None]]]) -> Scale:
+        if self.maximum is not None:
+            return self
+        top = max((float(v) for _label, values in rows for v in values if v), default=0)
+        return Scale(top or 1.0, self.unit, self.value_format)
+
+    def share(self, value: Number | None) -> float:
+        """How much of the axis a value takes, from 0 to 1."""
+        if not value or not self.maximum:
+            return 0.0
+        return min(float(value), float(self.maximum)) / float(self.maximum)
+
+    def text(self, value: Number | None) -> str:
+        if value is None:
+            return "—"
+        if self.value_format is not None:
+            return str(self.value_format(value))
+        whole = self.unit == "%" or float(value).is_integer()
+        return f"{value:.0f}{self.unit}" if whole else f"{value:.2f}{self.unit}"
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """Five gridlines: where each sits (0 to 1) and its value."""
+        return [(step / 4, self.text(float(self.maximum) * step / 4)) for step in range(5)]
+
+
+def _bar(
+    label: str,
+    value: Number | None,
+    item: Series,
+    scale: Scale,
+    title: str,
+    box: tuple[float, float, float, float],
+    text_at: tuple[float, float],
+    anchor: str = "start",
+) -> Bar:
+    """A bar in its box (x, y, width, height), its value written at text_at."""
+    text = scale.text(value)
+    x, y, width, height = box
+    return Bar(
+        label, value, x, y, width, height, item.colour, text, *text_at, f"{title}: {text}", anchor
+    )
+
+
+def _legend(chart: Chart, series: Sequence[Series], y: float, left: float) -> None:
+    x = left
+    for item in series:
+        chart.legend.append((Label(x + 14, y + 9, item.name, "start"), item, x, y))
+        x += 14 + 14 * max(len(item.name), 2) + 16
+
+
+def horizontal(
+    title: str,
+    rows: Sequence[tuple[str, Sequence[Number | None]]],
+    series: Sequence[Series],
+    *,
+    scale: Scale = Scale(),
+    width: int = 640,
+    label_width: int = 110,
+    bar_height: int = 14,
+    legend: bool = True,
+    key: str = "",
+) -> Chart:
+    """One group of bars per row (e.g. per consultant), one bar per series: long Chinese labels
+    stay readable on a phone."""
+    scale = scale.fitted(rows)
+    gap = 10
+    top = 24 if legend else 8
+    group_h = bar_height * len(series) + gap
+    height = top + group_h * len(rows) + 22
+    chart = Chart(width=width, height=height, title=title, key=key)
+    if legend:
+        _legend(chart, series, 4, label_width)
+    plot = width - label_width - 60
+    for share, text in scale.ticks():
+        x = round(label_width + plot * share, 1)
+        chart.lines.append((x, top - 4, x, height - 18))
+        chart.labels.append(Label(x, height - 4, text, "middle"))
+    for index, (label, values) in enumerate(rows):
+        y0 = top + index * group_h
+        chart.labels.append(Label(label_width - 6, y0 + bar_height * len(series) / 2 + 4, label))
+        for offset, (value, item) in enumerate(zip(values, series, strict=True)):
+            length = plot * scale.share(value)
+            y = y0 + offset * bar_height
+            title = f"{label} · {item.name}" if legend else label
+            box = (label_width, y + 1, round(length, 1), bar_height - 2)
+            text_at = (round(label_width + length + 4, 1), y + bar_height - 3)
+            chart.bars.append(_bar(label, value, item, scale, title, box, text_at))
+    return chart
+
+
+def vertical(
+    title: str,
+    columns: Sequence[tuple[str, Sequence[Number | None]]],
+    series: Sequence[Series],
+    *,
+    scale: Scale = Scale(),
+    width: int = 640,
+    height: int = 240,
+    key: str = "",
+) -> Chart:
+    """One group of columns per category (e.g. per month), one column per series, a legend."""
+    scale = scale.fitted(columns)
+    left, top, bottom = 40, 26, 24
+    chart = Chart(width=width, height=height, title=title, key=key)
+    _legend(chart, series, 4, left)
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    for share, text in scale.ticks():
+        y = round(top + plot_h - plot_h * share, 1)
+        chart.lines.append((left, y, width - 10, y))
+        chart.labels.append(Label(left - 4, y + 4, text))
+    if not columns:
+        return chart
+    group_w = plot_w / len(columns)
+    bar_w = min(28, (group_w - 10) / len(series))
+    for index, (label, values) in enumerate(columns):
+        x0 = left + index * group_w + (group_w - bar_w * len(series)) / 2
+        chart.labels.append(
+            Label(left + index * group_w + group_w / 2, height - 8, label, "middle")
+        )
+        for offset, (value, item) in enumerate(zip(values, series, strict=True)):
+            size = plot_h * scale.share(value)
+            x = x0 + offset * bar_w
+            title = f"{label} · {item.name}"
+            box = (round(x, 1), round(top + plot_h - size, 1), round(bar_w - 2, 1), round(size, 1))
+            text_at = (round(x + bar_w / 2 - 1, 1), round(top + plot_h - size - 3, 1))
+            chart.bars.append(_bar(label, value, item, scale, title, box, text_at, "middle"))
+    return chart
 
 
 def bar_chart(
-    rows: Sequence[tuple[str, float | Decimal]],
+    rows: Sequence[tuple[str, Number]],
     *,
     title: str = "",
     value_format: str | Callable = "{:,.0f}",
     width: int = 640,
-    bar_height: int = 22,
     label_width: int = 150,
-) -> SafeString:
-    """Horizontal bars: long Chinese labels stay readable on a phone."""
-    if not rows:
-        return mark_safe("")
-    top = max((float(value) for _label, value in rows), default=0) or 1
-    gap = 8
-    height = len(rows) * (bar_height + gap) + gap
-    plot = width - label_width - 80
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
-    ]
-    if title:
-        parts.append(f"<title>{escape(title)}</title>")
-    for index, (label, value) in enumerate(rows):
-        y = gap + index * (bar_height + gap)
-        length = max(1.0, plot * float(value) / top) if value else 0
-        colour = PALETTE[index % len(PALETTE)]
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.1f}" '
-            f'text-anchor="end">{escape(label)}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-            f'rx="3" fill="{colour}"><title>{escape(label)}: {escape(_fmt(value, value_format))}'
-            f"</title></rect>"
-            f'<text x="{label_width + length + 6:.1f}" y="{y + bar_height * 0.7:.1f}">'
-            f"{escape(_fmt(value, value_format))}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
-
-
-def column_chart(
-    categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | Decimal]]],
-    *,
-    title: str = "",
-    width: int = 640,
-    height: int = 240,
-    value_format: str | Callable = "{:,.0f}",
-) -> SafeString:
-    """Grouped columns per category (e.g. months), with a legend."""
-    if not categories or not series:
-        return mark_safe("")
-    top = max((float(v) for _name, values in series for v in values), default=0) or 1
-    left, bottom, legend = 40, 28, 22
-    plot_h = height - bottom - legend - 10
-    slot = (width - left - 10) / len(categories)
-    bar = max(4.0, (slot - 8) / len(series))
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
-    ]
-    if title:
-        parts.append(f"<title>{escape(title)}</title>")
-    base_y = legend + 10 + plot_h
-    parts.append(
-        f'<line x1="{left}" y1="{base_y}" x2="{width - 10}" y2="{base_y}" stroke="#c5ced9"/>'
+) -> Chart:
+    """One bar per row, no legend: `bar_chart([("A 重点客户", 12)], title=…)`."""
+    formatter = value_format.format if isinstance(value_format, str) else value_format
+    return horizontal(
+        title,
+        [(label, [value]) for label, value in rows],
+        [Series(title)],
+        scale=Scale(value_format=formatter),
+        width=width,
+        label_width=label_width,
+        bar_height=22,
+        legend=False,
     )
-    for s_index, (name, _values) in enumerate(series):
-        x = left + s_index * 110
-        parts.append(
-            f'<rect x="{x}" y="4" width="12" height="12" fill="{PALETTE[s_index % 7]}"/>'
-            f'<text x="{x + 16}" y="14">{escape(name)}</text>'
-        )
-    for c_index, category in enumerate(categories):
-        x0 = left + c_index * slot + 4
-        for s_index, (name, values) in enumerate(series):
-            value = float(values[c_index]) if c_index < len(values) else 0
-            h = plot_h * value / top
-            x = x0 + s_index * bar
-            parts.append(
-                f'<rect x="{x:.1f}" y="{base_y - h:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" '
-                f'fill="{PALETTE[s_index % 7]}"><title>{escape(category)} {escape(name)}: '
-                f"{escape(_fmt(value, value_format))}</title></rect>"
-            )
-        parts.append(
-            f'<text x="{x0 + (slot - 8) / 2:.1f}" y="{height - 8}" text-anchor="middle">'
-            f"{escape(category)}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))

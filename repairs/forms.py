@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from archives.forms import PhoneField
+from crm import signatures
 from crm.models import Unit, UnitUse, User
 from crm.roles import Role
 from repairs.models import (
@@ -20,7 +21,7 @@ from repairs.models import (
     PriceItem,
     Urgency,
 )
-from repairs.uploads import MAX_PHOTOS, check_photo, clean_signature
+from repairs.uploads import MAX_PHOTOS, check_photo
 
 DATETIME = forms.DateTimeInput(
     attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
@@ -340,7 +341,7 @@ class CompletionForm(forms.Form):
 
     def clean_signature(self):
         data = self.cleaned_data.get("signature") or ""
-        return clean_signature(data) if data else None
+        return signatures.clean_signature(data) if data else None
 
 
 class PublicCompletionForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from visits import charts
+from crm import charts
 from visits.models import FollowUpStatus, SurveyStatus, VisitKind
 
 DONE = Q(status=FollowUpStatus.DONE)
@@ -138,8 +138,7 @@ def rate_charts(callers: list[Rate], months: list[Rate]) -> tuple[charts.Chart, 
         _("Follow-up completion and on-time rate per caller"),
         [(rate.label, [rate.completion, rate.on_time_rate]) for rate in callers],
         series,
-        maximum=100,
-        unit="%",
+        scale=charts.Scale(100, unit="%"),
         width=520,
         label_width=90,
     )
@@ -147,8 +146,7 @@ def rate_charts(callers: list[Rate], months: list[Rate]) -> tuple[charts.Chart, 
         _("Follow-up completion and on-time rate per month"),
         [(rate.label[2:], [rate.completion, rate.on_time_rate]) for rate in months],
         series,
-        maximum=100,
-        unit="%",
+        scale=charts.Scale(100, unit="%"),
         width=520,
         height=220,
     )
@@ -160,7 +158,6 @@ def visits_chart(counts: list[tuple[str, int]]) -> charts.Chart:
         _("Visits by kind"),
         [(label, [n]) for label, n in counts],
         [charts.Series(_("Visits"), charts.AMBER)],
-        maximum=max([n for _label, n in counts] + [1]),
         width=420,
         label_width=80,
     )
@@ -175,7 +172,7 @@ def score_chart(rows: list[dict], name_key: str, title: str) -> charts.Chart:
             if row["score"] is not None
         ],
         [charts.Series(_("Average score"), charts.GREEN)],
-        maximum=5,
+        scale=charts.Scale(5),
         width=420,
         label_width=80,
     )

@@ -1,4 +1,5 @@
-// Complaints: the intake form's small helpers, the signature pad and readable deadline clocks.
+// Complaints: the intake form's small helpers and readable deadline clocks (the signature pad
+// is static/js/signature.js).
 // No inline scripts (CSP): pages opt in with data- attributes.
 (function () {
   "use strict";
@@ -49,72 +50,6 @@
     });
   }
 
-  // --- The signature pad: pointer strokes on a transparent canvas, sent as a PNG data URL.
-  function setUpPad(canvas) {
-    var form = canvas.closest("form");
-    var input = form.querySelector("input[name=signature]");
-    var context = canvas.getContext("2d");
-    var drawing = false;
-    var drawn = false;
-    context.lineWidth = 4;
-    context.lineCap = "round";
-    context.lineJoin = "round";
-    context.strokeStyle = "#111827";
-
-    function point(event) {
-      var box = canvas.getBoundingClientRect();
-      return {
-        x: (event.clientX - box.left) * (canvas.width / box.width),
-        y: (event.clientY - box.top) * (canvas.height / box.height)
-      };
-    }
-    canvas.addEventListener("pointerdown", function (event) {
-      drawing = true;
-      canvas.setPointerCapture(event.pointerId);
-      var p = point(event);
-      context.beginPath();
-      context.moveTo(p.x, p.y);
-      context.lineTo(p.x + 0.1, p.y + 0.1);
-      context.stroke();
-      drawn = true;
-      event.preventDefault();
-    });
-    canvas.addEventListener("pointermove", function (event) {
-      if (!drawing) { return; }
-      var p = point(event);
-      context.lineTo(p.x, p.y);
-      context.stroke();
-      event.preventDefault();
-    });
-    function stop() {
-      if (drawing) {
-        drawing = false;
-        input.value = canvas.toDataURL("image/png");
-      }
-    }
-    canvas.addEventListener("pointerup", stop);
-    canvas.addEventListener("pointercancel", stop);
-    canvas.addEventListener("pointerleave", stop);
-
-    var clear = form.querySelector("[data-signature-clear]");
-    if (clear) {
-      clear.addEventListener("click", function () {
-        context.clearRect(0, 0, canvas.width, canvas.height);
-        input.value = "";
-        drawn = false;
-      });
-    }
-    // After a form error the signature comes back: draw it again.
-    if (input.value && input.value.indexOf("data:image/png;base64,") === 0) {
-      var image = new Image();
-      image.onload = function () { context.drawImage(image, 0, 0); drawn = true; };
-      image.src = input.value;
-    }
-    form.addEventListener("submit", function () {
-      if (drawn) { input.value = canvas.toDataURL("image/png"); }
-    });
-  }
-
   // --- Clocks: "2 d 3 h left" / "5 h overdue", kept current (snowball.js sets the colour).
   function span(minutes, clock) {
     var m = Math.abs(minutes);
@@ -138,7 +73,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-intake]").forEach(showLetter);
     document.querySelectorAll("[data-close-form]").forEach(showConfirmation);
-    document.querySelectorAll("canvas[data-signature-pad]").forEach(setUpPad);
     tick();
   });
   document.addEventListener("htmx:afterSwap", tick);

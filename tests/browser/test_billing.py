@@ -127,7 +127,7 @@ def test_a_round_from_reading_to_arrears_notice(page, live_server, login, shoot,
     expect(page.get_by_role("heading", level=1)).to_contain_text("气费结算单 QF-")
     expect(page.get_by_test_id("total-due")).to_have_text("¥100.13")  # 37.5 m³ × 2.67
     page.get_by_role("link", name="客户签字").click()
-    canvas = page.locator("canvas[data-signature-canvas]")
+    canvas = page.get_by_test_id("signature-pad")
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + 120)
     page.mouse.down()

@@ -290,21 +290,25 @@ def test_or_the_customer_signs_the_paper_form(working, technician):
     assert _reload(working).signed_on_paper
 
 
-@pytest.mark.django_db
 def test_an_empty_signature_pad_is_refused():
     import base64
     import io
 
     from PIL import Image
 
-    from repairs.uploads import clean_signature
+    from repairs.forms import CompletionForm
+
+    def form(data_url):
+        return CompletionForm({"work_done": "换了角阀", "signature": data_url})
 
     blank = io.BytesIO()
     Image.new("RGBA", (600, 220), (255, 255, 255, 0)).save(blank, format="PNG")
-    with pytest.raises(ValidationError):
-        clean_signature("data:image/png;base64," + base64.b64encode(blank.getvalue()).decode())
-    with pytest.raises(ValidationError):
-        clean_signature("data:image/png;base64,bm90IGFuIGltYWdl")
+    assert (
+        "signature"
+        in form("data:image/png;base64," + base64.b64encode(blank.getvalue()).decode()).errors
+    )
+    assert "signature" in form("data:image/png;base64,bm90IGFuIGltYWdl").errors
+    assert form("").is_valid()
 
 
 @pytest.mark.django_db
