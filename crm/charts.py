@@ -4,7 +4,8 @@ CSP), readable in print.
 
     chart = horizontal(_("Visits by kind"), [("上门", [3]), ("电话", [5])], [Series(_("Visits"))])
     chart = vertical(_("Per month"), [("1月", [80, 60])], [Series("A", BLUE), Series("B", GREEN)],
-                     scale=Scale(100, unit="%"))
+                     scale=Scale(100, unit="%"), target=Target(95, _("Target 95%")))
+    chart = horizontal(_("Broken"), [("张伟", [Value(3, "3 / 20")])], [Series("x", RED)])
 
 A chart is safe markup for a template: `{{ chart }}`. Its `bars` keep each label and value, so
 tests and tables can read what was drawn.
@@ -12,6 +13,7 @@ tests and tables can read what was drawn.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +27,31 @@ AMBER = "#b7791f"
 RED = "#c53030"
 
 Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value that reads its own way: the bar is as long as `amount`, its text is `text`."""
+
+    amount: Number
+    text: str
+
+
+Values = Sequence[Number | Value | None]
+
+
+def _amount(value: Number | Value | None) -> Number | None:
+    return value.amount if isinstance(value, Value) else value
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal on the value axis: a dashed line with its label; bars below it turn `below`."""
+
+    value: Number
+    label: str
+    colour: str = GREEN
+    below: str = RED
 
 
 @dataclass(frozen=True)
@@ -57,6 +84,18 @@ class Label:
     anchor: str = "end"
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A dashed line across the plot (a target), its label at the end."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: Label
+    colour: str
+
+
 @dataclass
 class Chart:
     width: int
@@ -67,6 +106,8 @@ class Chart:
     labels: list[Label] = field(default_factory=list)
     legend: list[tuple[Label, Series, float, float]] = field(default_factory=list)
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    label_chars: int = 12
 
     @property
     def is_empty(self) -> bool:
@@ -87,21 +128,31 @@ class Scale:
     unit: str = ""
     value_format: Callable | None = None
 
-    def fitted(self, rows: Sequence[tuple[str, Sequence[Number | None]]]) -> Scale:
+    def fitted(self, rows: Sequence[tuple[str, Values]], target: Target | None = None) -> Scale:
+        """The scale with its maximum: the largest value, or the target when that is higher.
+        Counts (whole numbers) end on a multiple of four, so that every gridline is a count."""
         if self.maximum is not None:
             return self
-        top = max((float(v) for _label, values in rows for v in values if v), default=0)
+        amounts = [_amount(v) for _label, values in rows for v in values]
+        if target is not None:
+            amounts.append(target.value)
+        top = max((float(v) for v in amounts if v), default=0)
+        if all(isinstance(v, int) for v in amounts if v is not None):
+            return Scale(4 * math.ceil(top / 4) or 4, self.unit, self.value_format)
         return Scale(top or 1.0, self.unit, self.value_format)
 
-    def share(self, value: Number | None) -> float:
+    def share(self, value: Number | Value | None) -> float:
         """How much of the axis a value takes, from 0 to 1."""
+        value = _amount(value)
         if not value or not self.maximum:
             return 0.0
         return min(float(value), float(self.maximum)) / float(self.maximum)
 
-    def text(self, value: Number | None) -> str:
+    def text(self, value: Number | Value | None) -> str:
         if value is None:
             return "—"
+        if isinstance(value, Value):
+            return value.text
         if self.value_format is not None:
             return str(self.value_format(value))
         whole = self.unit == "%" or float(value).is_integer()
@@ -114,8 +165,8 @@ class Scale:
 
 def _bar(
     label: str,
-    value: Number | None,
-    item: Series,
+    value: Number | Value | None,
+    colour: str,
     scale: Scale,
     title: str,
     box: tuple[float, float, float, float],
@@ -125,9 +176,17 @@ def _bar(
     """A bar in its box (x, y, width, height), its value written at text_at."""
     text = scale.text(value)
     x, y, width, height = box
+    amount = _amount(value)
     return Bar(
-        label, value, x, y, width, height, item.colour, text, *text_at, f"{title}: {text}", anchor
+        label, amount, x, y, width, height, colour, text, *text_at, f"{title}: {text}", anchor
     )
+
+
+def _colour(value: Number | Value | None, item: Series, target: Target | None) -> str:
+    amount = _amount(value)
+    if target is not None and amount is not None and amount < target.value:
+        return target.below
+    return item.colour
 
 
 def _legend(chart: Chart, series: Sequence[Series], y: float, left: float) -> None:
@@ -139,27 +198,30 @@ def _legend(chart: Chart, series: Sequence[Series], y: float, left: float) -> No
 
 def horizontal(
     title: str,
-    rows: Sequence[tuple[str, Sequence[Number | None]]],
+    rows: Sequence[tuple[str, Values]],
     series: Sequence[Series],
     *,
     scale: Scale = Scale(),
     width: int = 640,
     label_width: int = 110,
+    label_chars: int = 12,
     bar_height: int = 14,
     legend: bool = True,
     key: str = "",
 ) -> Chart:
     """One group of bars per row (e.g. per consultant), one bar per series: long Chinese labels
-    stay readable on a phone."""
+    stay readable on a phone. Labels are cut after label_chars characters; right of the longest
+    bar there is room for the longest value text."""
     scale = scale.fitted(rows)
     gap = 10
     top = 24 if legend else 8
     group_h = bar_height * len(series) + gap
     height = top + group_h * len(rows) + 22
-    chart = Chart(width=width, height=height, title=title, key=key)
+    chart = Chart(width=width, height=height, title=title, key=key, label_chars=label_chars)
     if legend:
         _legend(chart, series, 4, label_width)
-    plot = width - label_width - 60
+    longest = max((len(scale.text(v)) for _label, values in rows for v in values), default=0)
+    plot = width - label_width - max(60, 6 * longest + 10)
     for share, text in scale.ticks():
         x = round(label_width + plot * share, 1)
         chart.lines.append((x, top - 4, x, height - 18))
@@ -173,22 +235,24 @@ def horizontal(
             title = f"{label} · {item.name}" if legend else label
             box = (label_width, y + 1, round(length, 1), bar_height - 2)
             text_at = (round(label_width + length + 4, 1), y + bar_height - 3)
-            chart.bars.append(_bar(label, value, item, scale, title, box, text_at))
+            chart.bars.append(_bar(label, value, item.colour, scale, title, box, text_at))
     return chart
 
 
 def vertical(
     title: str,
-    columns: Sequence[tuple[str, Sequence[Number | None]]],
+    columns: Sequence[tuple[str, Values]],
     series: Sequence[Series],
     *,
     scale: Scale = Scale(),
     width: int = 640,
     height: int = 240,
+    target: Target | None = None,
     key: str = "",
 ) -> Chart:
-    """One group of columns per category (e.g. per month), one column per series, a legend."""
-    scale = scale.fitted(columns)
+    """One group of columns per category (e.g. per month), one column per series, a legend.
+    With a target, a dashed line marks it and the columns below it take its `below` colour."""
+    scale = scale.fitted(columns, target)
     left, top, bottom = 40, 26, 24
     chart = Chart(width=width, height=height, title=title, key=key)
     _legend(chart, series, 4, left)
@@ -197,6 +261,10 @@ def vertical(
         y = round(top + plot_h - plot_h * share, 1)
         chart.lines.append((left, y, width - 10, y))
         chart.labels.append(Label(left - 4, y + 4, text))
+    if target is not None:
+        y = round(top + plot_h - plot_h * scale.share(target.value), 1)
+        label = Label(width - 10, y - 4, target.label)
+        chart.rules.append(Rule(left, y, width - 10, y, label, target.colour))
     if not columns:
         return chart
     group_w = plot_w / len(columns)
@@ -212,7 +280,8 @@ def vertical(
             title = f"{label} · {item.name}"
             box = (round(x, 1), round(top + plot_h - size, 1), round(bar_w - 2, 1), round(size, 1))
             text_at = (round(x + bar_w / 2 - 1, 1), round(top + plot_h - size - 3, 1))
-            chart.bars.append(_bar(label, value, item, scale, title, box, text_at, "middle"))
+            colour = _colour(value, item, target)
+            chart.bars.append(_bar(label, value, colour, scale, title, box, text_at, "middle"))
     return chart
 
 

@@ -1,6 +1,19 @@
 """The shared SVG charts (crm.charts) every report draws."""
 
-from crm.charts import GREEN, Scale, Series, bar_chart, horizontal, vertical
+from decimal import Decimal
+
+from crm.charts import (
+    BLUE,
+    GREEN,
+    RED,
+    Scale,
+    Series,
+    Target,
+    Value,
+    bar_chart,
+    horizontal,
+    vertical,
+)
 
 
 def test_bars_keep_what_they_show_and_scale_to_the_maximum():
@@ -30,3 +43,54 @@ def test_an_empty_chart_draws_nothing_and_labels_are_escaped():
     assert str(bar_chart([], title="空")) == ""
     html = str(bar_chart([("<b>客户</b>", 12)], title="x", value_format="{:.0f} 套"))
     assert "<b>" not in html and "&lt;b&gt;" in html and "12 套" in html
+
+
+def test_a_target_draws_a_dashed_line_and_marks_the_columns_below_it():
+    chart = vertical(
+        "回收率",
+        [("居民", [Decimal("96.5"), Decimal("80.0")])],
+        [Series("三日内"), Series("一个月内", GREEN)],
+        scale=Scale(100),
+        target=Target(95, "目标 95%"),
+    )
+    above, below = chart.bars
+    assert above.colour == BLUE and below.colour == RED
+    (rule,) = chart.rules
+    assert rule.y1 == rule.y2 and below.y > rule.y1 > above.y
+    html = str(chart)
+    assert 'stroke-dasharray="6 4"' in html and "目标 95%" in html
+
+
+def test_without_a_maximum_the_axis_reaches_the_target():
+    chart = vertical("x", [("A", [40])], [Series("a")], target=Target(80, "80"))
+    (column,) = chart.bars
+    assert column.colour == RED
+    assert chart.rules[0].y1 == column.y - column.height  # 40 is half of 80
+
+
+def test_a_value_writes_its_own_text_and_long_labels_keep_their_room():
+    """Bars are as long as the amount; the text makes room for itself right of the bar."""
+    label = "Feasibility and price of an unlisted job"
+    chart = horizontal(
+        "超时",
+        [(label, [Value(4, "4 / 20 (20%)")]), ("张伟", [Value(8, "8 / 8 (100%)")])],
+        [Series("超时", RED)],
+        label_width=200,
+        label_chars=30,
+        legend=False,
+    )
+    short, long_ = chart.bars
+    assert (short.value, short.text, long_.value) == (4, "4 / 20 (20%)", 8)
+    assert long_.width == 2 * short.width
+    assert long_.text_x + 6 * len(long_.text) <= chart.width
+    html = str(chart)
+    assert f"<title>{label}: 4 / 20 (20%)</title>" in html
+    assert 'fill="#364152">Feasibility and price of an' in html  # not cut after 12 characters
+
+
+def test_counts_get_gridlines_on_whole_numbers():
+    chart = horizontal("投诉", [("收费", [1]), ("维修", [6])], [Series("件")], legend=False)
+    ticks = [label.text for label in chart.labels if label.anchor == "middle"]
+    assert ticks == ["0", "2", "4", "6", "8"]
+    shares = horizontal("x", [("a", [0.5])], [Series("a")], legend=False)
+    assert [label.text for label in shares.labels if label.anchor == "middle"][-1] == "0.50"
