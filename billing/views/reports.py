@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing import charts, reports, rules
+from billing import reports, rules
 from billing.forms import MonthForm
 from billing.models import BillingPolicy
 from billing.views.common import require, require_billing
+from crm import charts
 
 AGE_LABELS = {
     "not_due": gettext_lazy("Not yet due"),
@@ -39,25 +38,26 @@ def reports_view(request: HttpRequest) -> HttpResponse:
     policy = BillingPolicy.current()
     rows = reports.collection(year, month, days=policy.collection_days)
     by_type = rows[:-1]
-    chart = charts.grouped_bars(
+    chart = charts.vertical(
         _("Collection rate by user type"),
         [(row.label, [row.rate_days, row.rate_month]) for row in by_type],
         [
-            _("Within %(n)s working days") % {"n": policy.collection_days},
-            _("Within one month"),
+            charts.Series(_("Within %(n)s working days") % {"n": policy.collection_days}),
+            charts.Series(_("Within one month"), charts.AMBER),
         ],
-        max_value=Decimal(100),
-        target=policy.collection_target,
-        target_label=_("Target %(n)s%%") % {"n": policy.collection_target.normalize()},
-        suffix="%",
+        scale=charts.Scale(100, value_format="{:g}%".format),
+        target=charts.Target(
+            policy.collection_target,
+            _("Target %(n)s%%") % {"n": policy.collection_target.normalize()},
+        ),
     )
     today = timezone.localdate()
     ageing = reports.ageing(today)
-    ageing_chart = charts.grouped_bars(
+    ageing_chart = charts.vertical(
         _("Arrears by age"),
         [(str(AGE_LABELS[key]), [ageing[-1].amounts[key]]) for key in reports.AGE_BUCKETS],
-        [_("Amount owed (yuan)")],
-        suffix="",
+        [charts.Series(_("Amount owed (yuan)"))],
+        scale=charts.Scale(value_format="{:,.2f}".format),
     )
     return render(
         request,
@@ -85,13 +85,14 @@ def reading_report_view(request: HttpRequest) -> HttpResponse:
     form, year, month = _month(request)
     report = reports.reading_report(year, month)
     by_type = report.rows[:-1]
-    chart = charts.grouped_bars(
+    chart = charts.vertical(
         _("Accounts due, read and billed"),
+        [(row.label, [row.due, row.read, row.billed]) for row in by_type],
         [
-            (row.label, [Decimal(row.due), Decimal(row.read), Decimal(row.billed)])
-            for row in by_type
+            charts.Series(_("Due for reading")),
+            charts.Series(_("Readings taken"), charts.GREEN),
+            charts.Series(_("Billed"), charts.AMBER),
         ],
-        [_("Due for reading"), _("Readings taken"), _("Billed")],
     )
     return render(
         request,

@@ -8,10 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from billing import services
+from billing import reports, services
 from billing.models import (
     Adjustment,
+    BillingPolicy,
     GasAccount,
     GasWorkOrder,
     Payment,
@@ -385,6 +387,25 @@ def test_pages_switch_to_english(client, world, people):
     assert b"Gas settlement statement" in html
     html = client.get(reverse("billing:reports")).content.decode()
     assert "Collection rate" in html and "Residential" in html
+
+
+@pytest.mark.django_db
+def test_the_reports_draw_their_charts_with_the_target_and_the_amounts(client, world, people):
+    """R-BIL-06, R-BIL-03: the collection rate against its target (a dashed line, columns
+    below it in red), the arrears by age in yuan, and accounts due, read and billed."""
+    client.force_login(people["finance"])
+    month = f"?month={ISSUED:%Y-%m}"
+    html = client.get(reverse("billing:reports") + month).content.decode()
+    collection = html.split('data-testid="collection-chart"')[1].split("</figure>")[0]
+    target = BillingPolicy.current().collection_target.normalize()
+    assert f"目标 {target}%" in collection and 'stroke-dasharray="6 4"' in collection
+    assert 'fill="#c53030"' in collection  # a rate below the target
+    ageing = html.split('data-testid="ageing-chart"')[1].split("</figure>")[0]
+    owed = reports.ageing(timezone.localdate())[-1].amounts
+    assert all(f">{amount:,.2f}</text>" in ageing for amount in owed.values())
+    html = client.get(reverse("billing:reading_report") + month).content.decode()
+    chart = html.split('data-testid="reading-chart"')[1].split("</figure>")[0]
+    assert "<svg" in chart and ">实抄</text>" in chart and ">应抄户数</text>" in chart
 
 
 @pytest.mark.django_db
