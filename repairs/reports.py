@@ -4,35 +4,14 @@ against how many ran, with server-rendered SVG bar charts."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from crm import charts
 from repairs.models import Clock, ClockKind, ClockState
-
-BAR_HEIGHT = 22
-LABEL_WIDTH = 200
-CHART_WIDTH = 640
-TEXT_ROOM = 120  # room right of the longest bar for "3 / 20 (15%)"
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    total: int
-    y: int
-    width: int
-
-    @property
-    def rate(self) -> int:
-        return round(100 * self.value / self.total) if self.total else 0
-
-    @property
-    def text_x(self) -> int:
-        return LABEL_WIDTH + self.width + 6
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -50,24 +29,25 @@ def measured(year: int):
     )
 
 
-def _bars(rows: list[tuple[str, int, int]]) -> dict:
-    top = max((value for _l, value, _t in rows), default=0) or 1
-    scale = (CHART_WIDTH - LABEL_WIDTH - TEXT_ROOM) / top
-    bars = [
-        Bar(label, value, total, 4 + i * (BAR_HEIGHT + 6), round(value * scale))
-        for i, (label, value, total) in enumerate(rows)
-    ]
-    return {
-        "bars": bars,
-        "height": 8 + len(bars) * (BAR_HEIGHT + 6),
-        "width": CHART_WIDTH,
-        "label_width": LABEL_WIDTH,
-        "bar_height": BAR_HEIGHT,
-        "label_x": LABEL_WIDTH - 6,
-    }
+def _bars(title: str, rows: list[tuple[str, int, int]]) -> charts.Chart:
+    """One red bar per row: clocks broken, written "broken / measured (share broken)"."""
+    return charts.horizontal(
+        title,
+        [(label, [charts.Value(broken, _said(broken, total))]) for label, broken, total in rows],
+        [charts.Series(title, charts.RED)],
+        label_width=200,
+        label_chars=30,
+        bar_height=22,
+        legend=False,
+    )
 
 
-def by_kind(year: int) -> dict:
+def _said(broken: int, total: int) -> str:
+    rate = round(100 * broken / total) if total else 0
+    return f"{broken} / {total} ({rate}%)"
+
+
+def by_kind(year: int) -> charts.Chart:
     counts = (
         measured(year)
         .values("kind")
@@ -78,10 +58,10 @@ def by_kind(year: int) -> dict:
         (str(kind.label), found.get(kind, {}).get("broken", 0), found.get(kind, {}).get("total", 0))
         for kind in ClockKind
     ]
-    return _bars(rows)
+    return _bars(_("Broken clocks by type"), rows)
 
 
-def by_person(year: int) -> dict:
+def by_person(year: int) -> charts.Chart:
     counts = (
         measured(year)
         .values("responsible__name", "responsible__username")
@@ -96,43 +76,24 @@ def by_person(year: int) -> dict:
         )
         for row in counts
     ]
-    return _bars(rows[:15])
+    return _bars(_("Broken clocks by person"), rows[:15])
 
 
-def by_month(year: int) -> dict:
+def by_month(year: int) -> charts.Chart:
     counts = (
         measured(year)
         .annotate(month=TruncMonth("due_at"))
         .values("month")
-        .annotate(total=Count("pk"), broken=Count("pk", filter=Q(breached_at__isnull=False)))
+        .annotate(broken=Count("pk", filter=Q(breached_at__isnull=False)))
     )
     # TruncMonth works in the current time zone (Shanghai), so .month is the local month.
-    found = {row["month"].month: row for row in counts}
-    top = max((row["broken"] for row in found.values()), default=0) or 1
-    plot_height, step, top_room = 140, 40, 20
-    columns = []
-    for month in range(1, 13):
-        row = found.get(month, {"broken": 0, "total": 0})
-        height = round(row["broken"] * plot_height / top)
-        columns.append(
-            {
-                "month": month,
-                "broken": row["broken"],
-                "total": row["total"],
-                "x": 30 + (month - 1) * step,
-                "y": top_room + plot_height - height,
-                "height": height,
-                "text_y": top_room + plot_height - height - 4,
-            }
-        )
-    return {
-        "columns": columns,
-        "width": 30 + 12 * step,
-        "height": top_room + plot_height + 30,
-        "base_y": top_room + plot_height,
-        "label_y": top_room + plot_height + 18,
-        "bar_width": step - 12,
-    }
+    found = {row["month"].month: row["broken"] for row in counts}
+    return charts.vertical(
+        _("Broken clocks by month"),
+        [(str(month), [found.get(month, 0)]) for month in range(1, 13)],
+        [charts.Series(str(ClockState.BROKEN.label), charts.RED)],
+        height=200,
+    )
 
 
 def breaches(year: int, limit: int = 50):

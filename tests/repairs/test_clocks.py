@@ -146,6 +146,13 @@ def test_a_broken_clock_is_reported_and_counted(story, kind, supervisor):
     urgent = Notification.objects.filter(recipient=supervisor, level=NotificationLevel.URGENT)
     assert urgent.filter(title__contains=order.number).exists()
     assert clock in reports.breaches(T0.year)
+    by_kind = {bar.label: bar for bar in reports.by_kind(T0.year).bars}
+    assert by_kind[str(kind.label)].value == 1
+    assert by_kind[str(kind.label)].text == "1 / 1 (100%)"
+    by_month = {bar.label: bar.value for bar in reports.by_month(T0.year).bars}
+    assert by_month["11"] == 1 and sum(by_month.values()) == 1
+    first = reports.by_person(T0.year).bars[0]  # the most broken first
+    assert first.label == clock.responsible.name and first.value == 1
 
 
 @pytest.mark.django_db

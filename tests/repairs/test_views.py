@@ -341,6 +341,7 @@ def test_the_breach_report_draws_its_charts_on_the_server(client, make_order, su
     for chart in ("chart-month", "chart-kind", "chart-person"):
         assert f'data-testid="{chart}"' in html
     assert "<svg" in html and "style=" not in html.split("<main")[1]
+    assert "0 / 0 (0%)" in html  # each type of limit: broken / measured (share broken)
 
 
 @pytest.mark.django_db
