@@ -237,6 +237,13 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["floor", "number"], name="unit_number_unique")
         ]
+        # The unit picker looks numbers up by their beginning (number LIKE '1201%', crm.units);
+        # the pattern operator class lets PostgreSQL answer that from the index.
+        indexes = [
+            models.Index(
+                fields=["number"], name="unit_number_idx", opclasses=["varchar_pattern_ops"]
+            )
+        ]
 
     def __str__(self):
         return self.label

@@ -16,6 +16,7 @@ crm_patterns = (
         path("property/", views.ProjectListView.as_view(), name="project_list"),
         path("property/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
         path("property/unit/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+        path("property/units/lookup/", views.unit_lookup, name="unit_lookup"),
         path("company/logo/", views.company_logo, name="company_logo"),
     ],
     "crm",

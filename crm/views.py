@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -11,11 +13,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 from django.views.i18n import set_language
 
 from crm import dashboard, notifications, permissions
+from crm import units as unit_search
+from crm.forms import choices_context
 from crm.models import Building, Company, Floor, Notification, Project, Unit
 from crm.roles import role_labels
 
@@ -103,6 +108,33 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
         return permissions.get_for_user_or_404(
             self.request.user, "view", Unit.objects.with_location(), self.kwargs["pk"]
         )
+
+
+_FIELD_NAME = re.compile(r"[\w-]{1,80}")
+
+
+@login_required
+@require_POST
+def unit_lookup(request: HttpRequest) -> HttpResponse:
+    """HTMX, for the unit picker (crm.forms.UnitField): the units that fit the words typed, as
+    radio buttons named after the form's field, the unit already chosen kept first. A POST,
+    although it only reads: the words stay out of URLs and access logs (R-ACC-06)."""
+    name = request.POST.get("field", "")
+    if not _FIELD_NAME.fullmatch(name):
+        name = "unit"
+    units = permissions.visible(
+        request.user, permissions.VIEW, unit_search.scope(request.POST.get("scope", ""))
+    )
+    chosen = request.POST.get(name, "").strip()
+    optional = bool(request.POST.get("optional"))
+    context = choices_context(
+        name=name,
+        units=units,
+        words=request.POST.get(f"{name}-find", ""),
+        chosen_pk=int(chosen) if chosen.isdigit() else None,
+        empty_label=_("— none —") if optional else None,
+    )
+    return render(request, "crm/includes/unit_choices.html", {**context, "required": not optional})
 
 
 @login_required

@@ -28,6 +28,36 @@
     }
   });
 
+  // [data-unit-picker] (crm.forms.UnitField): htmx looks units up as one types, so the Find
+  // button, there for browsers without JavaScript, goes — and with it its claim to be the
+  // form's default button (Enter in another field saves the form again). Enter in the search
+  // box looks up at once instead of submitting; the down arrow moves to the units found.
+  function pickers() {
+    document.querySelectorAll("[data-unit-picker-find]").forEach(function (button) {
+      button.remove();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", pickers);
+  document.addEventListener("htmx:afterSwap", pickers);
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("[data-unit-picker] input[type=search]")) {
+      return;
+    }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      box.dispatchEvent(new Event("unitlookup"));
+    } else if (event.key === "ArrowDown") {
+      var picker = box.closest("[data-unit-picker]");
+      var radio = picker.querySelector(".unit-choices input:checked") ||
+        picker.querySelector(".unit-choices input[type=radio]");
+      if (radio) {
+        event.preventDefault();
+        radio.focus();
+      }
+    }
+  });
+
   // <span class="clock" data-deadline="ISO" data-warn-minutes="N">: minutes left, live.
   function tick() {
     var now = Date.now();

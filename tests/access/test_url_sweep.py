@@ -89,6 +89,7 @@ CORE: dict[str, Route] = {
     "crm:project_list": Staff(),
     "crm:project_detail": Staff(lambda w: {"pk": w.project.pk}),
     "crm:unit_detail": Staff(lambda w: {"pk": w.unit.pk}),
+    "crm:unit_lookup": Staff(data=lambda w: {"field": "unit", "unit-find": w.unit.number}),
     "crm:company_logo": Staff(),
     # archives: the customer archive
     "archives:customer_list": Staff(),
