@@ -24,7 +24,8 @@ from archives.models import (
     UnitDocument,
 )
 from archives.services import EDITABLE_FIELDS
-from crm.models import Project, Unit, User
+from crm.forms import UnitField
+from crm.models import Project, User
 from crm.phones import normalize_phone
 from crm.roles import Role
 from crm.validators import clean_credit_code, clean_id_number, clean_postcode
@@ -298,20 +299,16 @@ class FamilyMemberForm(forms.ModelForm):
 
 
 class DealForm(forms.ModelForm):
+    unit = UnitField(label=_("Unit"), scope="dwellings", required=False)
+
     class Meta:
         model = Deal
         fields = ["kind", "unit", "signed_on", "amount"]
         widgets = {"signed_on": DATE}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.with_location().exclude(use="public")
-
 
 class MoveInForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.with_location().exclude(use="public")
-    )
+    unit = UnitField(label=_("Unit"), scope="dwellings")
     role = forms.ChoiceField(label=_("As"), choices=OccupancyRole.choices)
     moved_in = forms.DateField(label=_("Moved in"), widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=200)

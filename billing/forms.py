@@ -22,7 +22,8 @@ from billing.models import (
     UserType,
 )
 from crm import permissions, signatures
-from crm.models import Unit, User
+from crm.forms import UnitField
+from crm.models import User
 from crm.roles import Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,11 +37,6 @@ def _readers():
     return User.objects.working().with_role(Role.METER_READER).order_by("name")
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return unit.label
-
-
 class AccountForm(forms.Form):
     customer_number = forms.CharField(
         label=_("Customer archive number"),
@@ -48,9 +44,7 @@ class AccountForm(forms.Form):
         help_text=_("e.g. KH-2026-000012, from the customer archive"),
     )
     user_type = forms.ChoiceField(label=_("User type"), choices=UserType.choices)
-    unit = UnitChoiceField(
-        label=_("Unit"), required=False, queryset=Unit.objects.none(), empty_label=_("— none —")
-    )
+    unit = UnitField(label=_("Unit"), required=False, empty_label=_("— none —"))
     address = forms.CharField(
         label=_("Address"),
         max_length=200,
@@ -74,12 +68,6 @@ class AccountForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = Unit.objects.with_location().order_by(
-            "floor__building__project__name",
-            "floor__building__sort_order",
-            "-floor__number",
-            "number",
-        )
         self.fields["reader"].queryset = _readers()
 
     def clean_customer_number(self):
