@@ -18,6 +18,7 @@ export grant (§10 保管备份), whoever owns them; only the general manager ne
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
 from archives.models import (
@@ -103,10 +104,13 @@ def _granted(user, codename: str, clearance: str) -> Q:
     lists, a correlated EXISTS when the door looks up one archive.
     """
     covering = Q(pk__in=[])
+    if permissions.looking_up_one_row():
+        # The archive is the row outside the EXISTS: its level without joining it again.
+        for grant_level in levels_from(clearance):
+            covering |= Q(level=grant_level) & Q(In(OuterRef("secrecy"), levels_up_to(grant_level)))
+        return Q(permissions.granted(Customer, user, codename, covering))
     for grant_level in levels_from(clearance):
         covering |= Q(level=grant_level, content_object__secrecy__in=levels_up_to(grant_level))
-    if permissions.looking_up_one_row():
-        return Q(permissions.granted(Customer, user, codename, covering))
     return permissions.among(
         "pk", permissions.granted_ids(Customer, user, codename).filter(covering)
     )
