@@ -74,6 +74,7 @@ class Bar:
     text_y: float
     title: str
     anchor: str = "start"
+    show_text: bool = True  # False where the text is wider than a narrow column (see title)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class Scale:
         top = max((float(v) for v in amounts if v), default=0)
         if all(isinstance(v, int) for v in amounts if v is not None):
             return Scale(4 * math.ceil(top / 4) or 4, self.unit, self.value_format)
-        return Scale(top or 1.0, self.unit, self.value_format)
+        return Scale(4 * _nice_step(top / 4), self.unit, self.value_format)
 
     def share(self, value: Number | Value | None) -> float:
         """How much of the axis a value takes, from 0 to 1."""
@@ -163,6 +164,17 @@ class Scale:
         return [(step / 4, self.text(float(self.maximum) * step / 4)) for step in range(5)]
 
 
+def _nice_step(at_least: float) -> float:
+    """The gridline step a reader expects: 1, 2, 2.5 or 5 times a power of ten."""
+    if at_least <= 0:
+        return 0.25
+    power = 10 ** math.floor(math.log10(at_least))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= at_least * (1 - 1e-9))
+
+
+TEXT_WIDTH = 6.5  # px per character of an 11px label, near enough for digits and Latin
+
+
 def _bar(
     label: str,
     value: Number | Value | None,
@@ -172,13 +184,27 @@ def _bar(
     box: tuple[float, float, float, float],
     text_at: tuple[float, float],
     anchor: str = "start",
+    room: float | None = None,
 ) -> Bar:
-    """A bar in its box (x, y, width, height), its value written at text_at."""
+    """A bar in its box (x, y, width, height), its value written at text_at when it fits in
+    `room` (None: always)."""
     text = scale.text(value)
     x, y, width, height = box
     amount = _amount(value)
+    fits = room is None or len(text) * (TEXT_WIDTH - 0.5) <= room - 2
     return Bar(
-        label, amount, x, y, width, height, colour, text, *text_at, f"{title}: {text}", anchor
+        label,
+        amount,
+        x,
+        y,
+        width,
+        height,
+        colour,
+        text,
+        *text_at,
+        f"{title}: {text}",
+        anchor,
+        fits,
     )
 
 
@@ -253,11 +279,15 @@ def vertical(
     """One group of columns per category (e.g. per month), one column per series, a legend.
     With a target, a dashed line marks it and the columns below it take its `below` colour."""
     scale = scale.fitted(columns, target)
-    left, top, bottom = 40, 26, 24
-    chart = Chart(width=width, height=height, title=title, key=key)
+    ticks = scale.ticks()
+    left = max(40, round(TEXT_WIDTH * max(len(text) for _share, text in ticks)) + 8)
+    top, bottom = 26, 24
+    group_w = (width - left - 10) / max(len(columns), 1)
+    label_chars = max(4, int(group_w / TEXT_WIDTH))
+    chart = Chart(width=width, height=height, title=title, key=key, label_chars=label_chars)
     _legend(chart, series, 4, left)
-    plot_w, plot_h = width - left - 10, height - top - bottom
-    for share, text in scale.ticks():
+    plot_h = height - top - bottom
+    for share, text in ticks:
         y = round(top + plot_h - plot_h * share, 1)
         chart.lines.append((left, y, width - 10, y))
         chart.labels.append(Label(left - 4, y + 4, text))
@@ -267,7 +297,6 @@ def vertical(
         chart.rules.append(Rule(left, y, width - 10, y, label, target.colour))
     if not columns:
         return chart
-    group_w = plot_w / len(columns)
     bar_w = min(28, (group_w - 10) / len(series))
     for index, (label, values) in enumerate(columns):
         x0 = left + index * group_w + (group_w - bar_w * len(series)) / 2
@@ -281,7 +310,10 @@ def vertical(
             box = (round(x, 1), round(top + plot_h - size, 1), round(bar_w - 2, 1), round(size, 1))
             text_at = (round(x + bar_w / 2 - 1, 1), round(top + plot_h - size - 3, 1))
             colour = _colour(value, item, target)
-            chart.bars.append(_bar(label, value, colour, scale, title, box, text_at, "middle"))
+            room = bar_w if len(series) > 1 else group_w
+            chart.bars.append(
+                _bar(label, value, colour, scale, title, box, text_at, "middle", room)
+            )
     return chart
 
 

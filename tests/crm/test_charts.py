@@ -93,4 +93,32 @@ def test_counts_get_gridlines_on_whole_numbers():
     ticks = [label.text for label in chart.labels if label.anchor == "middle"]
     assert ticks == ["0", "2", "4", "6", "8"]
     shares = horizontal("x", [("a", [0.5])], [Series("a")], legend=False)
-    assert [label.text for label in shares.labels if label.anchor == "middle"][-1] == "0.50"
+    ticks = [label.text for label in shares.labels if label.anchor == "middle"]
+    assert ticks == ["0", "0.20", "0.40", "0.60", "0.80"]
+
+
+def test_amounts_get_round_gridlines_and_room_for_their_labels():
+    """Money reads on round gridlines (0, 1,000 … 4,000, not 0, 789.78 … 3,159.14), and the
+    axis leaves room on the left for its longest label."""
+    chart = vertical(
+        "欠费",
+        [("未到期", [Decimal("3159.14")]), ("1–30天", [Decimal("503.69")])],
+        [Series("元")],
+        scale=Scale(value_format="{:,.2f}".format),
+    )
+    ticks = [label.text for label in chart.labels if label.anchor == "end"]
+    assert ticks == ["0.00", "1,000.00", "2,000.00", "3,000.00", "4,000.00"]
+    tick = next(label for label in chart.labels if label.text == "4,000.00")
+    assert tick.x - 6.5 * len(tick.text) >= 0
+    assert [bar.text for bar in chart.bars] == ["3,159.14", "503.69"]
+
+
+def test_a_value_wider_than_its_column_is_left_to_the_tooltip():
+    """Two series in narrow columns: "100.0%" does not run into its neighbour; the bar's title
+    still says it."""
+    columns = [(f"{m}月", [100, 9]) for m in range(1, 13)]
+    chart = vertical("收费率", columns, [Series("3天"), Series("1月")], scale=Scale(100, "%"))
+    shown = {bar.text: bar.show_text for bar in chart.bars}
+    assert shown == {"100%": False, "9%": True}
+    assert "<title>1月 · 3天: 100%</title>" in str(chart)
+    assert str(chart).count(">100%</text>") == 1  # the gridline label only
