@@ -29,7 +29,7 @@ def chart(key: str, title, rows: list[tuple[str, int]]) -> charts.Chart:
         [(str(label), [value]) for label, value in rows],
         [charts.Series(str(title))],
         width=480,
-        label_width=112,
+        label_width=132,
         bar_height=24,
         legend=False,
         key=key,

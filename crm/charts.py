@@ -108,7 +108,6 @@ class Chart:
     legend: list[tuple[Label, Series, float, float]] = field(default_factory=list)
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
-    label_chars: int = 12
 
     @property
     def is_empty(self) -> bool:
@@ -172,7 +171,26 @@ def _nice_step(at_least: float) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= at_least * (1 - 1e-9))
 
 
-TEXT_WIDTH = 6.5  # px per character of an 11px label, near enough for digits and Latin
+TEXT_WIDTH = 7.0  # px per character of an 11px label, near enough for digits and Latin
+WIDE_WIDTH = 11.0  # px per Chinese character (or any other full-width one)
+
+
+def _width(text: str) -> float:
+    """Chinese characters are twice as wide as Latin ones; so is the ellipsis in a CJK font."""
+    return sum(WIDE_WIDTH if ord(char) >= 0x2E80 or char == "…" else TEXT_WIDTH for char in text)
+
+
+def fit(text: str, room: float, chars: int | None = None) -> str:
+    """`text` cut (with …) to `chars` characters and to what `room` pixels hold: 20 Chinese
+    characters take the room of about 34 Latin ones."""
+    text = str(text)
+    if chars is not None and len(text) > chars:
+        text = text[: chars - 1] + "…"
+    if _width(text) <= room:
+        return text
+    while text and _width(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _bar(
@@ -230,20 +248,20 @@ def horizontal(
     scale: Scale = Scale(),
     width: int = 640,
     label_width: int = 110,
-    label_chars: int = 12,
+    label_chars: int | None = None,
     bar_height: int = 14,
     legend: bool = True,
     key: str = "",
 ) -> Chart:
     """One group of bars per row (e.g. per consultant), one bar per series: long Chinese labels
-    stay readable on a phone. Labels are cut after label_chars characters; right of the longest
-    bar there is room for the longest value text."""
+    stay readable on a phone. Labels are cut to what label_width holds (and to label_chars
+    characters when given); right of the longest bar there is room for the longest value text."""
     scale = scale.fitted(rows)
     gap = 10
     top = 24 if legend else 8
     group_h = bar_height * len(series) + gap
     height = top + group_h * len(rows) + 22
-    chart = Chart(width=width, height=height, title=title, key=key, label_chars=label_chars)
+    chart = Chart(width=width, height=height, title=title, key=key)
     if legend:
         _legend(chart, series, 4, label_width)
     longest = max((len(scale.text(v)) for _label, values in rows for v in values), default=0)
@@ -254,7 +272,8 @@ def horizontal(
         chart.labels.append(Label(x, height - 4, text, "middle"))
     for index, (label, values) in enumerate(rows):
         y0 = top + index * group_h
-        chart.labels.append(Label(label_width - 6, y0 + bar_height * len(series) / 2 + 4, label))
+        text = fit(label, label_width - 8, label_chars)
+        chart.labels.append(Label(label_width - 6, y0 + bar_height * len(series) / 2 + 4, text))
         for offset, (value, item) in enumerate(zip(values, series, strict=True)):
             length = plot * scale.share(value)
             y = y0 + offset * bar_height
@@ -283,8 +302,7 @@ def vertical(
     left = max(40, round(TEXT_WIDTH * max(len(text) for _share, text in ticks)) + 8)
     top, bottom = 26, 24
     group_w = (width - left - 10) / max(len(columns), 1)
-    label_chars = max(4, int(group_w / TEXT_WIDTH))
-    chart = Chart(width=width, height=height, title=title, key=key, label_chars=label_chars)
+    chart = Chart(width=width, height=height, title=title, key=key)
     _legend(chart, series, 4, left)
     plot_h = height - top - bottom
     for share, text in ticks:
@@ -300,9 +318,8 @@ def vertical(
     bar_w = min(28, (group_w - 10) / len(series))
     for index, (label, values) in enumerate(columns):
         x0 = left + index * group_w + (group_w - bar_w * len(series)) / 2
-        chart.labels.append(
-            Label(left + index * group_w + group_w / 2, height - 8, label, "middle")
-        )
+        text = fit(label, group_w - 4)
+        chart.labels.append(Label(left + index * group_w + group_w / 2, height - 8, text, "middle"))
         for offset, (value, item) in enumerate(zip(values, series, strict=True)):
             size = plot_h * scale.share(value)
             x = x0 + offset * bar_w

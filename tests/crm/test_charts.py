@@ -11,6 +11,7 @@ from crm.charts import (
     Target,
     Value,
     bar_chart,
+    fit,
     horizontal,
     vertical,
 )
@@ -85,7 +86,7 @@ def test_a_value_writes_its_own_text_and_long_labels_keep_their_room():
     assert long_.text_x + 6 * len(long_.text) <= chart.width
     html = str(chart)
     assert f"<title>{label}: 4 / 20 (20%)</title>" in html
-    assert 'fill="#364152">Feasibility and price of an' in html  # not cut after 12 characters
+    assert 'fill="#364152">Feasibility and price of' in html  # not cut after 12 characters
 
 
 def test_counts_get_gridlines_on_whole_numbers():
@@ -122,3 +123,13 @@ def test_a_value_wider_than_its_column_is_left_to_the_tooltip():
     assert shown == {"100%": False, "9%": True}
     assert "<title>1月 · 3天: 100%</title>" in str(chart)
     assert str(chart).count(">100%</text>") == 1  # the gridline label only
+
+
+def test_labels_are_cut_to_the_room_they_have():
+    """English labels keep as many letters as fit, Chinese ones fewer, wider characters."""
+    assert fit("Sales promise", 102) == "Sales promise"
+    assert fit("Not yet forwarded to a department", 102) == "Not yet forwa…"
+    assert fit("销售承诺未兑现的投诉与建议", 102) == "销售承诺未兑现的…"
+    assert fit("Feasibility and price of an unlisted job", 1000, chars=12) == "Feasibility…"
+    chart = horizontal("x", [("Not yet forwarded", [1])], [Series("a")], legend=False)
+    assert "Not yet forward" in str(chart)
