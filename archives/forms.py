@@ -24,6 +24,7 @@ from archives.models import (
     UnitDocument,
 )
 from archives.services import EDITABLE_FIELDS
+from crm import uploads
 from crm.forms import UnitField
 from crm.models import Project, User
 from crm.phones import normalize_phone
@@ -348,6 +349,22 @@ ALLOWED_UPLOADS = {
 }
 
 
+def check_document(upload):
+    """A scan or photo for the paper file: PDF, JPG, PNG or WebP up to 10 MB."""
+    return uploads.check_upload(
+        upload,
+        allowed=ALLOWED_UPLOADS,
+        max_bytes=MAX_UPLOAD_BYTES,
+        too_big=ValidationError(_("The file is larger than 10 MB.")),
+        wrong_type=ValidationError(
+            _(
+                "Only PDF, JPG, PNG or WebP files are accepted "
+                "(the content is checked, not the name)."
+            )
+        ),
+    )
+
+
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
     secrecy = forms.ChoiceField(
@@ -357,23 +374,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, JPG, PNG or WebP, at most 10 MB"))
 
     def clean_file(self):
-        import filetype
-
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(262)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.mime not in ALLOWED_UPLOADS:
-            raise ValidationError(
-                _(
-                    "Only PDF, JPG, PNG or WebP files are accepted "
-                    "(the content is checked, not the name)."
-                )
-            )
-        upload.detected_type = kind.mime
-        return upload
+        return check_document(self.cleaned_data["file"])
 
 
 class ImportUploadForm(forms.Form):

@@ -21,7 +21,7 @@ from billing.models import (
     StatementStatus,
     UserType,
 )
-from crm import permissions, signatures
+from crm import permissions, signatures, uploads
 from crm.forms import UnitField
 from crm.models import User
 from crm.roles import Role
@@ -124,21 +124,17 @@ class MeterReplaceForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the replacement"), max_length=200)
 
 
-def check_image(upload, *, allowed=PHOTO_TYPES, limit=MAX_PHOTO_BYTES):
+def check_image(upload):
     """The content decides, not the name: JPEG, PNG or WebP by magic bytes."""
-    import filetype
-
-    if upload.size > limit:
-        raise ValidationError(_("The photo is larger than 8 MB."))
-    head = upload.read(262)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in allowed:
-        raise ValidationError(
+    return uploads.check_upload(
+        upload,
+        allowed=PHOTO_TYPES,
+        max_bytes=MAX_PHOTO_BYTES,
+        too_big=ValidationError(_("The photo is larger than 8 MB.")),
+        wrong_type=ValidationError(
             _("Only JPG, PNG or WebP photos are accepted (the content is checked, not the name).")
-        )
-    upload.detected_type = kind.mime
-    return upload
+        ),
+    )
 
 
 class ReadingForm(forms.Form):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from archives.forms import check_document
 from archives.models import Customer
 from complaints.models import (
     Category,
@@ -26,9 +26,6 @@ from crm.phones import normalize_phone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_UPLOADS = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
 
 def visible_customers(user):
@@ -264,22 +261,7 @@ class CloseForm(forms.Form):
 
     def clean_form_file(self):
         upload = self.cleaned_data["form_file"]
-        if not upload:
-            return None
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(262)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.mime not in ALLOWED_UPLOADS:
-            raise ValidationError(
-                _(
-                    "Only PDF, JPG, PNG or WebP files are accepted (the content is checked, "
-                    "not the name)."
-                )
-            )
-        upload.detected_type = kind.mime
-        return upload
+        return check_document(upload) if upload else None
 
 
 class ReopenForm(forms.Form):
