@@ -16,14 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archives.models import Customer
-from archives.search import search_customers
 from crm import permissions, searches
 from crm.roles import roles_of
 from visits import greetings, services
 from visits.forms import (
     AnswersForm,
     AttendanceForm,
-    CustomerSearchForm,
     EventForm,
     ReplyForm,
     SurveyStartForm,
@@ -42,6 +40,7 @@ from visits.views.common import (
     add_errors,
     changeable,
     customer_for_work,
+    find_customers,
     paginate,
 )
 
@@ -286,14 +285,8 @@ def event_invite(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(n)s customers added to the list.") % {"n": added})
             return redirect(event)
-    form = CustomerSearchForm(searches.bound(request))
-    customers = Customer.objects.active().for_list().exclude(invitations__event=event)
-    if form.is_valid():
-        customers = search_customers(customers, form.cleaned_data.get("q"))
-        if form.cleaned_data.get("status"):
-            customers = customers.filter(status=form.cleaned_data["status"])
-    customers = permissions.visible(request.user, permissions.VIEW, customers).order_by("name")
-    page = paginate(request, customers)
+    uninvited = Customer.objects.active().for_list().exclude(invitations__event=event)
+    form, page = find_customers(request, uninvited)
     return render(
         request,
         "visits/event_invite.html",

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from archives.models import Customer
-from crm import permissions
+from archives.search import search_customers
+from crm import permissions, searches
 from crm.roles import Role, has_role
+from visits.forms import CustomerSearchForm
 
 PAGE_SIZE = 20
 
@@ -62,3 +64,15 @@ def safe_next(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return default
+
+
+def find_customers(request, customers):
+    """The search form (words recalled from the session token) and the page of `customers`
+    it finds among those the user may see, by name."""
+    form = CustomerSearchForm(searches.bound(request))
+    if form.is_valid():
+        customers = search_customers(customers, form.cleaned_data.get("q"))
+        if form.cleaned_data.get("status"):
+            customers = customers.filter(status=form.cleaned_data["status"])
+    customers = permissions.visible(request.user, permissions.VIEW, customers).order_by("name")
+    return form, paginate(request, customers)

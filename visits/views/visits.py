@@ -14,12 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from archives.models import Customer
-from archives.search import search_customers
 from crm import permissions, searches
 from visits import services
 from visits.forms import (
     CommitmentFormSet,
-    CustomerSearchForm,
     FulfilForm,
     ReasonForm,
     VisitLogForm,
@@ -41,6 +39,7 @@ from visits.views.common import (
     add_errors,
     changeable,
     customer_for_work,
+    find_customers,
     get_customer,
     may_work_with,
     paginate,
@@ -62,14 +61,7 @@ def customer_pick(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return redirect(searches.redirect_url(request, request.path))
     target = request.GET.get("for") if request.GET.get("for") in PICK_TARGETS else "care"
-    form = CustomerSearchForm(searches.bound(request))
-    customers = Customer.objects.active().for_list()
-    if form.is_valid():
-        customers = search_customers(customers, form.cleaned_data.get("q"))
-        if form.cleaned_data.get("status"):
-            customers = customers.filter(status=form.cleaned_data["status"])
-    customers = permissions.visible(request.user, permissions.VIEW, customers).order_by("name")
-    page = paginate(request, customers)
+    form, page = find_customers(request, Customer.objects.active().for_list())
     return render(
         request,
         "visits/customer_pick.html",
