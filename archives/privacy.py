@@ -7,18 +7,18 @@ grant — sees 138****5678 and reveals the full value by an explicit, logged act
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from archives.models import Customer
 from archives.rules import PROPERTY_STAFF
+from crm import permissions
 from crm.roles import roles_of
 
 
 def annotate_is_mine(queryset: QuerySet, user) -> QuerySet:
-    co_owned = Customer.co_owners.through.objects.filter(customer_id=OuterRef("pk"), user=user)
-    return queryset.annotate(
-        is_mine=ExpressionWrapper(Q(owner=user) | Q(Exists(co_owned)), output_field=BooleanField())
-    )
+    co_owned = Customer.co_owners.through.objects.filter(user=user).values("customer_id")
+    mine = Q(owner=user) | permissions.among("pk", co_owned)
+    return queryset.annotate(is_mine=ExpressionWrapper(mine, output_field=BooleanField()))
 
 
 def is_mine(user, customer: Customer) -> bool:

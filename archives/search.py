@@ -13,8 +13,10 @@ import itertools
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import F, Lookup, Q, QuerySet
 from pypinyin import Style, lazy_pinyin, pinyin
+
+from crm.permissions import among
 
 # Surnames whose reading differs from the character's everyday reading.
 SURNAME_READINGS = {
@@ -101,19 +103,29 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TOKEN = re.compile(r"[0-9a-z\u4e00-\u9fff]+")
 
 
-class PrefixMatch(Func):
+class PrefixMatch(Lookup):
     """PostgreSQL full-text prefix match: every word of the query starts a word of the keys.
-    Served by the GIN index on to_tsvector('simple', search_keys) (migration 0005)."""
+    Served by the GIN index on to_tsvector('simple', search_keys) (migration 0005).
 
-    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
-    template = "(to_tsvector('simple'::regconfig, %(expressions)s))"
-    output_field = BooleanField()
+    A lookup, so that Django resolves it once when the filter is built rather than on every
+    compilation of the query."""
+
+    lookup_name = "prefix_match"
+    prepare_rhs = False  # the tsquery text goes to the database as it is
+
+    def as_sql(self, compiler, connection):
+        keys, keys_params = self.process_lhs(compiler, connection)
+        query, query_params = self.process_rhs(compiler, connection)
+        sql = (
+            f"to_tsvector('simple'::regconfig, {keys}) @@ to_tsquery('simple'::regconfig, {query})"
+        )
+        return sql, (*keys_params, *query_params)
 
 
 def _keys_match(tokens: list[str]):
     if connection.vendor == "postgresql":
         query = " & ".join(f"{token}:*" for token in tokens)
-        return PrefixMatch(F("search_keys"), Value(query))
+        return PrefixMatch(F("search_keys"), query)
     condition = Q()
     for token in tokens:  # SQLite: the same word-prefix test as LIKEs, quick at its scale
         condition &= Q(search_keys__startswith=token) | Q(search_keys__contains=f" {token}")
@@ -124,8 +136,8 @@ def search_customers(queryset: QuerySet, query: str) -> QuerySet:
     """Name, pinyin, initials, company, archive number (word prefixes), or a phone (full or
     its last four digits).
 
-    Phone matches are fetched first as a short list of ids, so on PostgreSQL the whole test
-    is `words match OR id = ANY(list)`: two index scans joined by a BitmapOr.
+    Phone matches are a subquery computed once, so on PostgreSQL the whole test is `words
+    match OR id = ANY(ARRAY(phone matches))`: two index scans joined by a BitmapOr.
     """
     from archives.models import CustomerPhone
 
@@ -141,8 +153,7 @@ def search_customers(queryset: QuerySet, query: str) -> QuerySet:
     elif len(digits) >= 7:
         phones = CustomerPhone.objects.filter(number__endswith=digits[-11:])
     if digits:
-        ids = list(phones.values_list("customer_id", flat=True)[:MAX_PHONE_MATCHES])
-        condition |= Q(pk__in=ids)
+        condition |= among("pk", phones.values("customer_id")[:MAX_PHONE_MATCHES])
     return queryset.filter(condition)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from archives import services
+from archives import privacy, services
 from archives.forms import ImportMappingForm, ImportUploadForm
 from archives.models import ImportBatch
 from archives.spreadsheets import UnreadableFile, check_rows, guess_mapping, read_table
@@ -26,6 +26,7 @@ PREVIEW_ROWS = 200
 def customer_export(request: HttpRequest) -> HttpResponse:
     """The list as it is filtered on screen, narrowed to what the user may export (R-ACC-03)."""
     _form, customers = filtered_customers(request)
+    customers = privacy.annotate_is_mine(customers.for_list(), request.user)
     listed = customers.count()
     exportable = permissions.visible(request.user, permissions.EXPORT, customers)
     if not exportable.exists():

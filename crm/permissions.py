@@ -26,7 +26,7 @@ from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Lookup, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.utils import get_user_obj_perms_model
@@ -173,16 +173,23 @@ def live_grants(
     )
 
 
-class _AnyOfArray(Func):
+class _AnyOfArray(Lookup):
     """`field = ANY(ARRAY(subquery))`: an array computed once, which PostgreSQL can feed to an
-    index (and combine with other index conditions in a BitmapOr/BitmapAnd)."""
+    index (and combine with other index conditions in a BitmapOr/BitmapAnd).
 
-    template = "(%(expressions)s))"
-    arg_joiner = " = ANY("
-    output_field = BooleanField()
+    A lookup rather than a boolean expression: Django resolves a lookup's subquery once, when
+    the filter is built, where a boolean expression is wrapped in `= true` and its subquery
+    copied and resolved again every time the query is compiled."""
+
+    lookup_name = "any_of_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
-def among(field: str, subquery: QuerySet) -> Q:
+def among(field: str, subquery: QuerySet) -> Q | Lookup:
     """`field IN (subquery)` written so that the planner can use indexes on both sides.
 
     A plain `IN (subquery)` becomes a hashed filter that PostgreSQL must test row by row
@@ -192,7 +199,8 @@ def among(field: str, subquery: QuerySet) -> Q:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery
 
-        return Q(_AnyOfArray(F(field), ArraySubquery(subquery.order_by())))
+        unordered = subquery if subquery.query.is_sliced else subquery.order_by()
+        return _AnyOfArray(F(field), ArraySubquery(unordered))
     return Q(**{f"{field}__in": subquery})
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -195,6 +195,19 @@ def _classified(verbose_name, dimension: str) -> models.ForeignKey:
     )
 
 
+# The archive's own columns that the customer list shows (templates/archives/customer_list.html).
+LIST_COLUMNS = (
+    "number",
+    "name",
+    "is_important",
+    "voided_at",
+    "status",
+    "source",
+    "created_at",
+    "secrecy",
+)
+
+
 class CustomerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(voided_at__isnull=True)
@@ -207,6 +220,21 @@ class CustomerQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("owner", "grade", "project").with_primary_phone()
+
+    def list_rows(self):
+        """The rows of the customer list: the archive's own columns that the list shows, and
+        its owner's, grade's and project's labels as plain values (one model per row, not
+        four; see bench/archives.py)."""
+        return (
+            self.with_primary_phone()
+            .annotate(
+                owner_name=F("owner__name"),
+                owner_username=F("owner__username"),
+                grade_code=F("grade__code"),
+                project_name=F("project__name"),
+            )
+            .only(*LIST_COLUMNS)
+        )
 
 
 class Customer(BirthdayFields):
