@@ -17,7 +17,7 @@ export grant (§10 保管备份), whoever owns them; only the general manager ne
 
 from __future__ import annotations
 
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +79,7 @@ def highest(*levels: str) -> str:
 def _co_owned_by(user) -> Q:
     through = Customer.co_owners.through.objects.filter(user=user)
     if permissions.looking_up_one_row():
-        return Q(Exists(through.filter(customer_id=OuterRef("pk"))))
+        return Q(permissions.exists(through.filter(customer_id=OuterRef("pk"))))
     return permissions.among("pk", through.values("customer_id"))
 
 
@@ -92,7 +92,7 @@ def _owned_in_department(department_id: int) -> Q:
 
 def _occupies_a_unit() -> Q:
     if permissions.looking_up_one_row():
-        return Q(Exists(Occupancy.objects.filter(customer_id=OuterRef("pk"))))
+        return Q(permissions.exists(Occupancy.objects.filter(customer_id=OuterRef("pk"))))
     return permissions.among("pk", Occupancy.objects.values("customer_id"))
 
 

@@ -1,9 +1,11 @@
 """Benchmark of the access door (R-ACC-01) on PostgreSQL: a consultant holding 5,000 grants
 among 200,000 archives opens the first page of the customer list and one granted archive.
 
-Each is measured against hand-written SQL that returns the same rows (checked), in one run,
-and the ratio printed; so are the query counts of the list and detail views, the list's for a
-page of 1 row and of 20 rows (they must be equal). Not a test: it prints, it does not judge.
+Each is measured against hand-written SQL that returns the same rows (checked), with the
+same columns and under the same rule (a grant counts only while its level covers the
+archive's), in one run, and the ratio printed; so are the query counts of the list and detail
+views, the list's for a page of 1 row and of 20 rows (they must be equal). Not a test: it
+prints, it does not judge.
 Targets: ratio ≤ 3, list query count independent of the rows on the page.
 
 Runs only when DATABASE_URL points at PostgreSQL; it creates its own database
@@ -205,20 +207,37 @@ def best(function) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-RAW_LIST = """
-WITH opened AS (
-    SELECT g.content_object_id AS id
-      FROM archives_customeruserobjectpermission g
-      JOIN auth_permission p ON p.id = g.permission_id
-     WHERE g.user_id = %(user)s AND p.codename = 'view_customer'
-       AND (g.expires_at IS NULL OR g.expires_at > now())
+# A grant counts while its level covers the archive's (公开 < 秘密 < 机密 < 绝密).
+LEVELS = "ARRAY['public', 'secret', 'confidential', 'top_secret']"
+COVERS = (
+    f"array_position({LEVELS}, {{archive}}.secrecy::text) "
+    f"<= array_position({LEVELS}, gr.level::text)"
+)
+OPENED = (
+    """
+    SELECT gr.content_object_id AS id
+      FROM archives_customeruserobjectpermission gr
+      JOIN auth_permission p ON p.id = gr.permission_id
+      JOIN archives_customer a ON a.id = gr.content_object_id
+     WHERE gr.user_id = %(user)s AND p.codename = 'view_customer'
+       AND (gr.expires_at IS NULL OR gr.expires_at > now()) AND """
+    + COVERS.format(archive="a")
+    + """
     UNION SELECT id FROM archives_customer WHERE owner_id = %(user)s
     UNION SELECT customer_id FROM archives_customer_co_owners WHERE user_id = %(user)s
+"""
 )
-SELECT c.id, c.number, c.name, c.status, c.created_at, o.name, gr.code, pr.name,
+RAW_LIST = (
+    "WITH opened AS ("
+    + OPENED
+    + """)
+SELECT c.id, c.number, c.status, c.source, c.secrecy, c.is_important, c.name, c.created_at,
+       c.voided_at,
        (SELECT ph.number FROM archives_customerphone ph WHERE ph.customer_id = c.id
          ORDER BY ph.is_primary DESC, ph.id LIMIT 1),
-       c.owner_id = %(user)s
+       o.name, o.username, gr.code, pr.name,
+       c.owner_id = %(user)s OR EXISTS (SELECT 1 FROM archives_customer_co_owners co
+                                         WHERE co.customer_id = c.id AND co.user_id = %(user)s)
   FROM archives_customer c JOIN opened USING (id)
   LEFT JOIN crm_user o ON o.id = c.owner_id
   LEFT JOIN archives_grade gr ON gr.id = c.grade_id
@@ -227,16 +246,12 @@ SELECT c.id, c.number, c.name, c.status, c.created_at, o.name, gr.code, pr.name,
  ORDER BY c.created_at DESC, c.id DESC
  LIMIT 20
 """
-RAW_COUNT = """
-SELECT count(*) FROM archives_customer c
- WHERE c.voided_at IS NULL AND c.id IN (
-    SELECT g.content_object_id FROM archives_customeruserobjectpermission g
-      JOIN auth_permission p ON p.id = g.permission_id
-     WHERE g.user_id = %(user)s AND p.codename = 'view_customer'
-       AND (g.expires_at IS NULL OR g.expires_at > now())
-    UNION SELECT id FROM archives_customer WHERE owner_id = %(user)s
-    UNION SELECT customer_id FROM archives_customer_co_owners WHERE user_id = %(user)s)
-"""
+)
+RAW_COUNT = (
+    "SELECT count(*) FROM archives_customer c WHERE c.voided_at IS NULL AND c.id IN ("
+    + OPENED
+    + ")"
+)
 
 
 def measure_list(user):
@@ -276,20 +291,27 @@ def measure_list(user):
     return door_time, raw_time, None, door_db, raw_db, queries
 
 
-RAW_DETAIL = """
-SELECT c.*, o.name, pr.name FROM archives_customer c
+RAW_DETAIL = (
+    """
+SELECT c.*, o.*, g.*, pr.*, cb.* FROM archives_customer c
   LEFT JOIN crm_user o ON o.id = c.owner_id
+  LEFT JOIN archives_grade g ON g.id = c.grade_id
   LEFT JOIN crm_project pr ON pr.id = c.project_id
+  LEFT JOIN crm_user cb ON cb.id = c.created_by_id
  WHERE c.id = %(pk)s AND (
        c.owner_id = %(user)s
     OR EXISTS (SELECT 1 FROM archives_customer_co_owners co
                 WHERE co.customer_id = c.id AND co.user_id = %(user)s)
-    OR EXISTS (SELECT 1 FROM archives_customeruserobjectpermission g
-                 JOIN auth_permission p ON p.id = g.permission_id
-                WHERE g.content_object_id = c.id AND g.user_id = %(user)s
+    OR EXISTS (SELECT 1 FROM archives_customeruserobjectpermission gr
+                 JOIN auth_permission p ON p.id = gr.permission_id
+                WHERE gr.content_object_id = c.id AND gr.user_id = %(user)s
                   AND p.codename = 'view_customer'
-                  AND (g.expires_at IS NULL OR g.expires_at > now())))
+                  AND (gr.expires_at IS NULL OR gr.expires_at > now())
+                  AND """
+    + COVERS.format(archive="c")
+    + """))
 """
+)
 
 
 def measure_detail(user, pk):

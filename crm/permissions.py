@@ -204,10 +204,25 @@ def among(field: str, subquery: QuerySet) -> Q | Lookup:
     return Q(**{f"{field}__in": subquery})
 
 
-def granted(model: type[Model], user, codename: str, *conditions, **filters) -> Exists:
-    """An EXISTS over live grants, to filter or annotate a queryset of `model` in one query."""
+class _Exists(Lookup):
+    """`EXISTS (subquery)` as a filter condition, resolved once like _AnyOfArray."""
+
+    lookup_name = "exists"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.lhs)
+
+
+def exists(subquery: QuerySet) -> Lookup:
+    """A correlated EXISTS (the subquery refers to the row with OuterRef), to filter by."""
+    return _Exists(Exists(subquery), True)
+
+
+def granted(model: type[Model], user, codename: str, *conditions, **filters) -> Lookup:
+    """An EXISTS over live grants on the row, to filter a queryset of `model` in one query."""
     grants = live_grants(model, user, codename, *conditions, **filters)
-    return Exists(grants.filter(content_object=OuterRef("pk")))
+    return exists(grants.filter(content_object=OuterRef("pk")))
 
 
 def granted_ids(model: type[Model], user, codename: str, **filters) -> QuerySet:
