@@ -118,3 +118,30 @@ def test_the_list_finds_an_archive_by_pinyin_initials_on_a_phone(
     page.get_by_role("link", name="张三").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("张三")
     shoot(page, "archives-detail-phone")
+
+
+def test_the_list_is_a_table_with_aligned_columns_on_a_desktop(
+    page, live_server, login, consultant
+):
+    """R-ARC-15: on a desktop the list is a table whose headings stand over their columns
+    (the dashboards' card grid once turned it into a grid of scattered cells)."""
+    from archives import services
+
+    services.register_customer(
+        by=consultant,
+        owner=consultant,
+        name="张三",
+        source="call",
+        phones=[("mobile", "13900000001")],
+    )
+    login(page, "zhangwei")
+    page.goto(f"{live_server.url}/archives/")
+    table = page.get_by_test_id("customer-table")
+    expect(table).to_contain_text("张三")
+    assert table.evaluate("t => getComputedStyle(t).display") == "table"
+    headings = table.locator("thead th")
+    cells = table.locator("tbody tr").first.locator("td")
+    assert headings.count() == cells.count()
+    for index in range(headings.count()):
+        heading, cell = headings.nth(index).bounding_box(), cells.nth(index).bounding_box()
+        assert abs(heading["x"] - cell["x"]) < 1, (index, heading, cell)
