@@ -127,6 +127,11 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Pages stop after 20 rows. A parallel plan for such a query starts workers that each read
+    # far past the LIMIT (a rare pinyin search: 280 ms in parallel, 14 ms without; see
+    # bench/archives.py), and the web and the Celery worker share two cores anyway.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0"
     DATABASES["default"]["TEST"] = {"NAME": env("SNOWBALL_TEST_DATABASE", "test_snowball")}
 else:
     DATABASES = {

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -53,3 +55,17 @@ def test_an_invalid_database_url_stops_start_up_with_a_clear_message():
 def test_deploy_checks_are_clean_in_production_mode():
     result = run_django(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_page_queries_run_without_parallel_workers_on_postgresql():
+    """A search page is one serial query; parallel workers would read far past its
+    20 rows (bench/archives.py)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (CI runs this on PostgreSQL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
