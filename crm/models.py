@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -170,7 +171,8 @@ class Building(models.Model):
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
-        ordering = ["project", "sort_order", "name"]
+        # 3栋 before 13栋: a shorter name first, then by name (numbers as people count them).
+        ordering = ["project", "sort_order", Length("name"), "name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="building_name_unique")
         ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Length
 
 from crm.models import Building, Unit, UnitUse
 
@@ -101,6 +101,7 @@ def find(units: QuerySet, query: str, limit: int = LIMIT) -> list[Unit]:
         found.with_location().order_by(
             "floor__building__project__name",
             "floor__building__sort_order",
+            Length("floor__building__name"),  # 3栋 before 13栋
             "floor__building__name",
             "-floor__number",
             "number",

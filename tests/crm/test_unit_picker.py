@@ -63,6 +63,18 @@ def test_a_number_alone_a_building_or_a_project_finds_all_of_theirs(estate):
 
 
 @pytest.mark.django_db
+def test_buildings_come_in_the_order_people_count_them(estate):
+    """R-ARC-14: with the same order number, 3栋 comes before 13栋 in the picker and in the
+    property archive."""
+    from crm.models import Building
+
+    labels = [unit.label for unit in units.find(units.scope("all"), "1201")]
+    assert labels == ["翠湖 5栋-1201", "雪球·锦绣华庭 3栋-1201", "雪球·锦绣华庭 13栋-1201"]
+    jinxiu = estate["3-1201"].floor.building.project
+    assert [b.name for b in Building.objects.filter(project=jinxiu)] == ["3栋", "13栋"]
+
+
+@pytest.mark.django_db
 def test_the_lookup_answers_by_post_with_no_more_than_the_cap(client, owner):
     floor = FloorFactory(building=BuildingFactory(name="8栋"), number=3)
     UnitFactory.create_batch(units.LIMIT + 5, floor=floor)
