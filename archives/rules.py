@@ -111,8 +111,8 @@ class _Rank(Func):
 def _granted(user, codename: str, clearance: str) -> Q:
     """Archives with a live grant whose level covers both the archive's level and `clearance`.
 
-    One subquery over the grants joined to their archive: uncorrelated (hashed once) for
-    lists, a correlated EXISTS when the door looks up one archive.
+    One subquery over the grants joined to their archive: an array computed once for lists
+    (permissions.among), a correlated EXISTS when the door looks up one archive.
     """
     covering = [] if clearance == Secrecy.PUBLIC else [Q(level__in=levels_from(clearance))]
     if permissions.looking_up_one_row():

@@ -131,7 +131,8 @@ if DATABASE_URL:
     # far past the LIMIT (a rare pinyin search: 280 ms in parallel, 14 ms without; see
     # bench/archives.py), and the web and the Celery worker share two cores anyway.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c max_parallel_workers_per_gather=0"
+    given = options.get("options", "")
+    options["options"] = " ".join(filter(None, [given, "-c max_parallel_workers_per_gather=0"]))
     DATABASES["default"]["TEST"] = {"NAME": env("SNOWBALL_TEST_DATABASE", "test_snowball")}
 else:
     DATABASES = {
