@@ -6,9 +6,12 @@ API runs an event loop in this thread, so Django's async-safety check is relaxed
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from pytest_django.live_server_helper import LiveServer
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -16,6 +19,38 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 900}
+
+
+class _OneRequestAtATime(StaticFilesHandler):
+    """The live server's handler, one request at a time.
+
+    On SQLite the test database lives in memory, and every thread of the live server shares
+    the test's one connection to it. Two requests at once (a desk look-up still running when
+    the form is posted) then interleave their transactions and savepoints on that connection:
+    "no such savepoint", a session "deleted" under the next request. The server still accepts
+    connections in parallel; only the application is serialised.
+    """
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serialised when it shares an in-memory SQLite connection
+    (PostgreSQL keeps a connection per thread and runs requests in parallel)."""
+    addr = request.config.getvalue("liveserver") or os.getenv(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = _OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

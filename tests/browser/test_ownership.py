@@ -112,3 +112,29 @@ def test_a_second_consultant_registering_the_same_mobile_opens_a_dispute_the_man
     dispute = Dispute.objects.get()
     assert dispute.winner == office["lina"]
     assert Customer.objects.get(name="陈晓明").owner == office["lina"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_look_ups_that_overlap_leave_the_desk_working(page, login, live_server, office):
+    """R-ARC-08: a receptionist who types fast sends look-ups that overlap; every one is
+    answered, the session survives them, and the registration that follows goes through."""
+    login(page, "zhoumin")
+    page.goto(f"{live_server.url}/archives/desk/")
+    statuses = page.evaluate(
+        """async () => {
+            const form = document.querySelector("form:has(input[name=mobile])");
+            const url = form.querySelector("[name=mobile]").getAttribute("hx-post")
+                || form.getAttribute("hx-post");
+            const sends = Array.from({length: 12}, (_, i) => {
+                const data = new FormData(form);
+                data.set("mobile", "1380000" + String(1000 + i));
+                return fetch(url, {method: "POST", body: data, headers: {"HX-Request": "true"}})
+                    .then((response) => response.status);
+            });
+            return Promise.all(sends);
+        }"""
+    )
+    assert statuses == [200] * 12
+    register_walk_in(page, live_server, "13800003333", "赵小刚")
+    expect(page.get_by_role("status")).to_contain_text("归 张伟")
+    assert Customer.objects.filter(name="赵小刚").count() == 1
