@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from archives.models import Customer
-from archives.rules import customer_condition
+from archives.rules import on_visible_archive
 from crm import permissions
 from crm.models import Department
 from crm.roles import Role, roles_of
@@ -64,10 +64,7 @@ def is_manager(user) -> bool:
 def _customer_visible(user, prefix: str = "customer") -> Q:
     if not roles_of(user) & CARE_ROLES and not user.is_superuser:
         return Q(pk__in=[])
-    condition = customer_condition(user, permissions.VIEW)
-    if condition is None:  # the whole company: a condition that holds for every row
-        return Q(pk__isnull=False)
-    return Q(**{f"{prefix}__in": Customer.objects.filter(condition).values("pk")})
+    return on_visible_archive(user, permissions.VIEW, prefix)
 
 
 def _customer_owned(user, prefix: str = "customer") -> Q:

@@ -19,7 +19,6 @@ from django.db.models import Q, QuerySet
 
 from archives.models import (
     ConsultantNotice,
-    Customer,
     DailySheet,
     Departure,
     Dispute,
@@ -31,7 +30,7 @@ from archives.models import (
     Referral,
     Registration,
 )
-from archives.rules import customer_condition
+from archives.rules import on_visible_archive
 from crm import permissions
 from crm.roles import Role, roles_of
 
@@ -56,25 +55,18 @@ def _department(user, field: str) -> Q:
     return NOTHING
 
 
-def _customers_q(user, action, prefix: str = "customer") -> Q:
-    condition = customer_condition(user, action)
-    if condition is None:  # every archive; a condition that stays true when OR-ed
-        return Q(pk__isnull=False)
-    return Q(**{f"{prefix}__in": Customer.objects.filter(condition).values("pk")})
-
-
 @permissions.rule(OwnershipEvent)
 def _events(user, action, queryset: QuerySet) -> QuerySet:
     if action != permissions.VIEW:
         return queryset.none()
-    return queryset.filter(_customers_q(user, action))
+    return queryset.filter(on_visible_archive(user, action))
 
 
 @permissions.rule(OwnerPeriod)
 def _periods(user, action, queryset: QuerySet) -> QuerySet:
     if action != permissions.VIEW:
         return queryset.none()
-    condition = _customers_q(user, action)
+    condition = on_visible_archive(user, action)
     if roles_of(user) & SALES:
         condition |= Q(owner__isnull=True, ended_at__isnull=True)
     return queryset.filter(condition)
@@ -114,9 +106,8 @@ def _rotation(user, action, queryset: QuerySet) -> QuerySet:
 @permissions.rule(Referral)
 def _referrals(user, action, queryset: QuerySet) -> QuerySet:
     if action == permissions.VIEW:
-        return queryset.filter(
-            _customers_q(user, action, "referrer") | _customers_q(user, action, "referee")
-        )
+        referrer = on_visible_archive(user, action, "referrer")
+        return queryset.filter(referrer | on_visible_archive(user, action, "referee"))
     if _rules_everything(user):
         return queryset
     return queryset.filter(_department(user, "referee__owner") | _department(user, "consultant"))

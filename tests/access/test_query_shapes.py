@@ -1,0 +1,57 @@
+"""The door's SQL for one row must stay a probe of that row's archive, whatever the model.
+
+A condition "the row's archive is one the user may see" written as `customer IN (SELECT id
+FROM archives_customer WHERE …)` and OR-ed with others cannot become a join; for one row
+PostgreSQL then hashed every archive the user may see, testing each with its own EXISTS:
+1.8 s per detail page among 200,000 archives (bench/access.py). Every registered rule is
+compiled here for each kind of user, so a rule added later is held to the same shape.
+"""
+
+import re
+
+import pytest
+from django.core.exceptions import EmptyResultSet
+
+from crm import permissions
+from crm.roles import Role
+
+HASHES_THE_ARCHIVES = re.compile(r'IN \(SELECT \S+ AS "\w+" FROM "archives_customer" ')
+
+
+@pytest.fixture
+def people(owner, colleague, manager, make_user):
+    return [
+        colleague,
+        manager,
+        make_user(Role.ARCHIVE_KEEPER, username="sunli"),
+        make_user(Role.CUSTOMER_SERVICE, username="wufang"),
+        make_user(Role.FRONT_DESK, username="zhoumin"),
+    ]
+
+
+def _one_row_sql(user, model) -> str:
+    with permissions.single_row():
+        allowed = permissions.visible(user, permissions.VIEW, model._default_manager.all())
+    try:
+        return str(allowed.filter(pk=1).query)
+    except EmptyResultSet:  # a rule that answers queryset.none(): nothing to look up
+        return ""
+
+
+def test_one_row_lookups_probe_the_rows_own_archive(people):
+    """R-ACC-01: looking up one row of any model never first lists every visible archive."""
+    offenders = [
+        f"{model._meta.label} as {user.username}"
+        for model in permissions.registered_models()
+        for user in people
+        if HASHES_THE_ARCHIVES.search(_one_row_sql(user, model))
+    ]
+    assert offenders == []
+
+
+def test_a_list_still_computes_the_visible_archives_once(colleague):
+    """R-ACC-01: for a list the same rule is an uncorrelated subquery, computed once."""
+    from visits.models import FollowUp
+
+    listed = permissions.visible(colleague, permissions.VIEW, FollowUp.objects.all())
+    assert HASHES_THE_ARCHIVES.search(str(listed.query))
