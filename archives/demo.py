@@ -8,13 +8,17 @@ phone number, so loading twice adds nothing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 
-from django.utils import timezone
+from django.core.files.base import ContentFile
+from django.utils import timezone, translation
+from PIL import Image, ImageDraw, ImageFont
 
 from archives import services
 from archives.models import (
+    AttachmentKind,
     Category,
     Classification,
     CompanyRecord,
@@ -168,6 +172,8 @@ def _person(index, person, mobile, grades, regions, garden, homes):
             work_or_school="西安高新第一小学",
             interests="钢琴",
         )
+    if grade == "A":
+        _attach(customer, owner or registrar, AttachmentKind.ID_CARD, Secrecy.SECRET)
     if index % 3 == 0:
         customer.birthday_is_lunar = False
         services.update_customer(
@@ -247,6 +253,9 @@ def _company(index, company, phone, centre, shops):
         postcode="710065",
         created_at=_when(200 - index * 10),
     )
+    _attach(customer, owner, AttachmentKind.BUSINESS_LICENCE, Secrecy.PUBLIC)
+    if secrecy != Secrecy.PUBLIC:  # the bank's and the builder's papers are kept at their level
+        _attach(customer, owner, AttachmentKind.TAX_REGISTRATION, secrecy)
     CompanyRecord.objects.create(
         customer=customer,
         kind=CompanyRecord.Kind.PERFORMANCE,
@@ -266,6 +275,53 @@ def _company(index, company, phone, centre, shops):
             moved_in=timezone.localdate() - dt.timedelta(days=90),
             by=crm_demo.user("qianhui"),
         )
+
+
+# Sample copies: drawn here, marked SAMPLE, so that the demo's archives have attachments to
+# list, download and hide by level without shipping anyone's real papers.
+FILES = {
+    AttachmentKind.ID_CARD: ("身份证复印件.png", "PNG", (480, 300), (37, 99, 235)),
+    AttachmentKind.BUSINESS_LICENCE: ("营业执照副本.pdf", "PDF", (420, 594), (185, 28, 28)),
+    AttachmentKind.TAX_REGISTRATION: ("税务登记证.pdf", "PDF", (420, 594), (21, 128, 61)),
+}
+CONTENT_TYPES = {"PNG": "image/png", "PDF": "application/pdf"}
+
+
+def sample_copy(kind: str, number: str) -> ContentFile:
+    """A drawn stand-in for a scanned paper: border, title band, photo box, ruled lines."""
+    name, image_format, size, colour = FILES[kind]
+    width, height = size
+    image = Image.new("RGB", size, (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([6, 6, width - 7, height - 7], outline=colour, width=4)
+    draw.rectangle([6, 6, width - 7, 52], fill=colour)
+    font = ImageFont.load_default(size=18)
+    with translation.override("en"):  # the bitmap font has no Chinese
+        title = f"SAMPLE - {AttachmentKind(kind).label}"
+    draw.text((20, 18), title, fill="white", font=font)
+    draw.rectangle([width - 130, 72, width - 30, 192], outline=(120, 120, 120), width=2)
+    for row in range(8):
+        top = 80 + row * 28
+        if top > height - 60:
+            break
+        draw.line([30, top, width - 150 if top < 200 else width - 30, top], fill=(190, 190, 190))
+    draw.text((30, height - 44), f"Snowball CRM demo - {number}", fill=colour, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, image_format)
+    copy = ContentFile(buffer.getvalue(), name=name)
+    copy.detected_type = CONTENT_TYPES[image_format]
+    return copy
+
+
+def _attach(customer, by, kind: str, secrecy: str) -> None:
+    services.upload_attachment(
+        customer=customer,
+        by=by,
+        kind=kind,
+        file=sample_copy(kind, customer.number),
+        secrecy=secrecy,
+        description="演示用样张",
+    )
 
 
 # Owners who moved in long before the sales demo's buyers; the gas-billing demo bills them for

@@ -316,7 +316,7 @@ class MoveInForm(forms.Form):
 
 
 class MoveOutForm(forms.Form):
-    moved_out = forms.DateField(label=_("Moved out"), widget=DATE)
+    moved_out = forms.DateField(label=_("Move-out date"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
 
