@@ -293,6 +293,38 @@ def signature_png(seed: int = 1) -> bytes:
     return out.getvalue()
 
 
+def sample_photo(name: str, seed: int = 1):
+    """A drawn stand-in for the customer's phone photo of a leak: a water stain with drips,
+    marked SAMPLE."""
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (640, 480), (226, 224, 218))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 360, 640, 480], fill=(200, 196, 188))  # the top of the wall
+    centre = 260 + seed * 40
+    for ring, shade in enumerate(((176, 150, 110), (158, 128, 90), (140, 110, 75))):
+        inset = ring * 28
+        draw.ellipse(
+            [centre - 170 + inset, 90 + inset // 2, centre + 170 - inset, 300 - inset // 2],
+            fill=shade,
+        )
+    for drip in range(5):
+        x = centre - 80 + drip * 40
+        draw.line([(x, 290), (x, 330 + drip * 9)], fill=(120, 140, 160), width=3)
+    draw.text(
+        (20, 440),
+        "SAMPLE - photo from the customer",
+        fill=(90, 90, 90),
+        font=ImageFont.load_default(size=18),
+    )
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    photo = ContentFile(out.getvalue(), name=name)
+    photo.detected_type = "image/jpeg"
+    return photo
+
+
 def _finish(order, at, people, technician, *, quantity=None, extras=None, arrive_minutes=8):
     """Dispatch, arrive, confirm, agree, complete and return one order, minute by minute."""
     extras = extras or {}
@@ -474,6 +506,10 @@ def _today(now, people, homes, prices) -> int:
         created += 1
     if not _exists(LEAK):  # listed, urgent: dispatched, the technician is on the way
         order = _write(now - 4.5 * minutes, people["zhoumin"], homes[0], LEAK, [prices["SD-02"]])
+        photos = [sample_photo("漏水-1.jpg", seed=0), sample_photo("漏水-2.jpg", seed=2)]
+        services.add_photos(order=order, by=people["zhoumin"], photos=photos)
+        # The model's default took the real clock, not the demo's: the photos came just after.
+        order.photos.update(uploaded_at=now - 4.2 * minutes)
         _step(
             now - 3 * minutes,
             services.dispatch_order,

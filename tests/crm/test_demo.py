@@ -51,3 +51,18 @@ def test_demo_archives_carry_sample_copies_at_their_levels(media):
         with attachment.file.open("rb") as stored:
             assert stored.read(4) == magic[attachment.content_type]
         assert attachment.original_name not in attachment.file.name
+
+
+@pytest.mark.django_db
+def test_the_demo_leak_comes_with_the_customers_photos(media):
+    """R-REP-01: the urgent leak written up at the front desk carries the photos the customer
+    sent, stored as JPEG files."""
+    from repairs.models import Photo
+
+    call_command("load_demo", stdout=io.StringIO())
+    photos = list(Photo.objects.select_related("order"))
+    assert len(photos) == 2
+    assert {photo.order.problem[:4] for photo in photos} == {"厨房洗菜"}
+    for photo in photos:
+        with photo.file.open("rb") as stored:
+            assert stored.read(3) == b"\xff\xd8\xff"
