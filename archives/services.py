@@ -27,6 +27,7 @@ from archives.models import (
     FamilyMember,
     Occupancy,
     PhoneKind,
+    RevealKind,
     Status,
     StatusChange,
     UnitDocument,
@@ -624,5 +625,6 @@ def _export_bases(user, customers) -> dict[int, str]:
 
 def reveal_id_number(*, customer: Customer, user) -> str:
     """Show the full ID number: an explicit, logged action (R-ACC-06)."""
-    log_access(user=user, customer=customer, action=AccessAction.REVEAL, detail="id_number")
+    detail = f"{RevealKind.ID_NUMBER.label} {customer.id_number_masked}"
+    log_access(user=user, customer=customer, action=AccessAction.REVEAL, detail=detail)
     return pii.decrypt(customer.id_number_encrypted)

@@ -40,10 +40,18 @@ def register(*items: NavItem) -> None:
 def menu_for(user, current_path: str = "") -> list[dict]:
     if not user.is_authenticated:
         return []
-    entries = []
-    for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
-        if item.allowed(user):
-            url = reverse(item.url_name)
-            active = current_path.startswith(url) if url != "/" else current_path == "/"
-            entries.append({"label": item.label, "url": url, "active": active, "key": item.key})
+    entries = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False, "key": item.key}
+        for item in sorted(_items.values(), key=lambda i: (i.order, i.key))
+        if item.allowed(user)
+    ]
+    # One entry is current: the one whose address is the longest start of the page's (the
+    # access log at /archives/access-log/, not also the customers at /archives/).
+    matching = [
+        entry
+        for entry in entries
+        if (current_path.startswith(entry["url"]) if entry["url"] != "/" else current_path == "/")
+    ]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     return entries

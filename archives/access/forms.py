@@ -15,6 +15,7 @@ from archives.models import (
     Customer,
     DestructionStatus,
     RequestStatus,
+    RevealKind,
     Secrecy,
 )
 from crm.models import User
@@ -154,7 +155,7 @@ class AccessLogFilterForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(kind, kind) for kind in services.Reveal.KINDS])
+    kind = forms.ChoiceField(choices=RevealKind.choices)
     pk = forms.IntegerField(required=False)
 
 

@@ -33,6 +33,7 @@ from archives.models import (
     FamilyMember,
     ItemStatus,
     RequestStatus,
+    RevealKind,
     Secrecy,
     Step,
 )
@@ -518,25 +519,18 @@ def _close_finished(item_pks: list[int], now) -> None:
 # --- Revealing personal data (R-ACC-06) --------------------------------------------------------
 
 
-class Reveal:
-    ID_NUMBER = "id_number"
-    PHONE = "phone"
-    FAMILY_PHONE = "family_phone"
-    KINDS = (ID_NUMBER, PHONE, FAMILY_PHONE)
-
-
 def reveal(*, user, customer: Customer, kind: str, pk: int | None = None) -> str:
     """The full value, for a viewer who sees it masked: an explicit action, logged with what
     was revealed (masked), never the value itself."""
-    if kind == Reveal.ID_NUMBER:
+    if kind == RevealKind.ID_NUMBER:
         if not customer.id_number_encrypted:
             raise ValidationError(_("No ID number is recorded."))
         return archive_services.reveal_id_number(customer=customer, user=user)
-    if kind == Reveal.PHONE:
+    if kind == RevealKind.PHONE:
         stored = CustomerPhone.objects.filter(customer=customer, pk=pk).values_list(
             "number", flat=True
         )
-    elif kind == Reveal.FAMILY_PHONE:
+    elif kind == RevealKind.FAMILY_PHONE:
         stored = FamilyMember.objects.filter(customer=customer, pk=pk).values_list(
             "phone", flat=True
         )
@@ -549,6 +543,6 @@ def reveal(*, user, customer: Customer, kind: str, pk: int | None = None) -> str
         user=user,
         customer=customer,
         action=AccessAction.REVEAL,
-        detail=f"{kind} {mask_phone(number)}",
+        detail=f"{RevealKind(kind).label} {mask_phone(number)}",
     )
     return national(number)

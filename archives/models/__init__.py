@@ -14,6 +14,7 @@ from archives.models.access import (
     DestructionStatus,
     ItemStatus,
     RequestStatus,
+    RevealKind,
     Step,
 )
 from archives.models.attachments import Attachment, AttachmentKind
@@ -105,6 +106,7 @@ __all__ = [
     "ProfileTemplate",
     "Relation",
     "RequestStatus",
+    "RevealKind",
     "Secrecy",
     "Source",
     "Status",

@@ -58,6 +58,14 @@ class AccessAction(models.TextChoices):
     HISTORY = "history", _("Viewed the history")
 
 
+class RevealKind(models.TextChoices):
+    """What a 'reveal' shows in full (R-ACC-06); the register names it with the masked value."""
+
+    ID_NUMBER = "id_number", _("ID number")
+    PHONE = "phone", _("Phone")
+    FAMILY_PHONE = "family_phone", _("Family member's phone")
+
+
 class AccessLog(models.Model):
     """登记手续: who looked at which archive, when, and by what right."""
 

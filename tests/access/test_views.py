@@ -184,7 +184,7 @@ def test_revealing_a_phone_is_a_logged_post_that_never_stores_the_number(
     assert response.content.decode().strip().endswith("13912345678</span>")
     assert response["Cache-Control"].startswith("max-age=0")
     log = AccessLog.objects.get(action=AccessAction.REVEAL)
-    assert log.detail == "phone 139****5678"
+    assert log.detail == "电话 139****5678"  # what was shown, masked, never the number
     client.force_login(colleague)
     assert client.post(url, {"kind": "phone", "pk": phone.pk}).status_code == 404
 
@@ -198,7 +198,7 @@ def test_revealing_the_id_number_is_logged(make_customer, owner, client):
         reverse("archives:archive_reveal", args=[customer.pk]), {"kind": "id_number"}
     ).content.decode()
     assert "11010519491231002X" in page
-    assert AccessLog.objects.get().detail == "id_number"
+    assert AccessLog.objects.get().detail == "身份证号 1101**********002X"
 
 
 @pytest.mark.django_db

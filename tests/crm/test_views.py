@@ -31,6 +31,18 @@ def test_the_menu_shows_only_what_the_role_may_use(client, owner, admin_user):
 
 
 @pytest.mark.django_db
+def test_the_menu_marks_one_entry_as_the_current_page(make_user):
+    """The access log lives under /archives/ too: only its own entry is current there."""
+    from crm.navigation import menu_for
+
+    keeper = make_user(Role.ARCHIVE_KEEPER)
+    current = [e["key"] for e in menu_for(keeper, reverse("archives:access_log")) if e["active"]]
+    assert current == ["access_log"]
+    current = [e["url"] for e in menu_for(keeper, reverse("archives:customer_list")) if e["active"]]
+    assert current == [reverse("archives:customer_list")]
+
+
+@pytest.mark.django_db
 def test_admins_are_told_when_next_years_holidays_are_missing(client, general_manager, owner):
     client.force_login(general_manager)
     assert 'data-testid="calendar-warning"' in client.get("/dashboard/").content.decode()
