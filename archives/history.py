@@ -14,11 +14,14 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from archives.models import Customer, CustomerPhone, FamilyMember, ProfileItem
-from archives.services import is_empty
+from archives.services import EDITABLE_FIELDS, is_empty
 from crm.models import User
 from crm.phones import mask_phone, national
 
 HIDDEN_FIELDS = {"id", "id_number_hash", "search_keys", "status_changed_at", "company"}
+# What a person types into the archive: replacing it is a correction (勘误). Status, owner and
+# voiding move by their own services, each with its reason, and are not corrections.
+CORRECTABLE_FIELDS = {*EDITABLE_FIELDS, "id_number_encrypted"}
 
 
 @dataclass
@@ -51,6 +54,12 @@ class _Formatter:
         self.show_full_phones = show_full_phones
         self.items = {item.key: item for item in ProfileItem.objects.all()}
         self._fk_cache: dict[tuple[type, object], str] = {}
+
+    def is_correction(self, name: str, old) -> bool:
+        """Did this change replace a recorded value that people type in (§3 勘误)?"""
+        if is_empty(old):
+            return False
+        return self.model is not Customer or name in CORRECTABLE_FIELDS
 
     def label(self, name: str) -> str:
         if name == "id_number_encrypted":
@@ -156,7 +165,7 @@ def _revisions(records, subject, formatter: _Formatter, skip=HIDDEN_FIELDS) -> l
                         label=formatter.label(change.field),
                         old=formatter.value(change.field, change.old),
                         new=formatter.value(change.field, change.new),
-                        is_correction=not is_empty(change.old),
+                        is_correction=formatter.is_correction(change.field, change.old),
                     )
                 )
             if revision.changes:

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archives import services
-from archives.models import AccessLog, Customer, FamilyMember, ProfileItem
+from archives.models import AccessLog, Customer, FamilyMember, ProfileItem, Status
 from crm.roles import Role
 
 
@@ -222,7 +222,21 @@ def test_history_page_shows_who_changed_what_and_marks_corrections(client, owner
     assert "升任校长" in html
     assert "<del>教师</del>" in html and "<ins>校长</ins>" in html
     assert "7. 籍贯" in html and "陕西西安" in html
-    assert "更正" in html
+    assert html.count('class="revision correction"') == 1
+    assert '<span class="tag red">更正</span>' in html
+
+
+@pytest.mark.django_db
+def test_a_status_change_is_in_the_history_with_its_reason_but_is_no_correction(
+    client, owner, customer
+):
+    """R-ARC-05, R-ARC-07: a lead becoming an intent customer is the lifecycle moving on,
+    recorded with its reason; only replacing what someone had typed in is a correction."""
+    services.change_status(customer=customer, to=Status.INTENT, reason="看房两次", by=owner)
+    client.force_login(owner)
+    html = client.get(reverse("archives:customer_history", args=[customer.pk])).content.decode()
+    assert "看房两次" in html and "<ins>意向客户</ins>" in html
+    assert 'class="revision correction"' not in html
 
 
 @pytest.mark.django_db
