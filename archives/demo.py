@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from archives import services
 from archives.models import (
+    Attachment,
     AttachmentKind,
     Category,
     Classification,
@@ -126,12 +127,24 @@ def load() -> int:
 
 
 def _person(index, person, mobile, grades, regions, garden, homes):
-    name, gender, consultant, source, status, grade, occupation, agent = person
+    consultant, status, grade = person[2], person[4], person[5]
     owner = crm_demo.user(consultant) if consultant else None
     registrar = owner or crm_demo.user("zhoumin")
     opened = _when(120 - index * 4)
-    customer = services.register_customer(
-        by=registrar,
+    # The archive's own story at its own dates (its history page reads like the weeks it took);
+    # deals and move-ins, which start follow-ups, are recorded today as the visits demo expects.
+    with crm_demo.clock(opened):
+        customer = _register_person(index, person, mobile, grades, regions, garden, opened)
+    with crm_demo.clock(opened + dt.timedelta(days=1, hours=3)):
+        _fill_profile(customer, index, registrar, grade, owner)
+    _walk_status(customer, status, registrar, opened, homes, index)
+
+
+def _register_person(index, person, mobile, grades, regions, garden, opened):
+    name, gender, consultant, source, _status, grade, occupation, agent = person
+    owner = crm_demo.user(consultant) if consultant else None
+    return services.register_customer(
+        by=owner or crm_demo.user("zhoumin"),
         name=name,
         source=source,
         agent_name=agent,
@@ -147,6 +160,10 @@ def _person(index, person, mobile, grades, regions, garden, homes):
         created_at=opened,
         is_important=grade == "A" and index % 2 == 0,
     )
+
+
+def _fill_profile(customer, index, registrar, grade, owner):
+    name = customer.name
     answers = {key: values[index % len(values)] for key, values in PROFILE_ANSWERS.items()}
     if index % 3:
         answers = dict(list(answers.items())[: 3 + index % 5])
@@ -181,29 +198,23 @@ def _person(index, person, mobile, grades, regions, garden, homes):
             by=registrar,
             changes={"birth_date": dt.date(1975 + index, (index % 12) + 1, (index % 27) + 1)},
         )
-    _walk_status(customer, status, registrar, opened, homes, index)
 
 
 def _walk_status(customer, status, by, opened, homes, index):
     if status == Status.LEAD:
         return
-    services.change_status(
-        customer=customer,
-        to=Status.INTENT,
-        reason="有联系方式且有购买意向",
-        by=by,
-        when=opened + dt.timedelta(days=3),
-    )
+    interested = opened + dt.timedelta(days=3)
+    with crm_demo.clock(interested):
+        services.change_status(
+            customer=customer, to=Status.INTENT, reason="有联系方式且有购买意向", by=by
+        )
     if status == Status.INTENT:
         return
     if status == Status.LOST:
-        services.change_status(
-            customer=customer,
-            to=Status.LOST,
-            reason="预算不足，已购买其他楼盘",
-            by=by,
-            when=opened + dt.timedelta(days=20),
-        )
+        with crm_demo.clock(opened + dt.timedelta(days=20)):
+            services.change_status(
+                customer=customer, to=Status.LOST, reason="预算不足，已购买其他楼盘", by=by
+            )
         return
     unit = homes[index * 3 % len(homes)]
     signed = (opened + dt.timedelta(days=25)).date()
@@ -234,28 +245,30 @@ def _walk_status(customer, status, by, opened, homes, index):
 def _company(index, company, phone, centre, shops):
     name, category, legal, consultant, secrecy = company
     owner = crm_demo.user(consultant)
-    customer = services.register_customer(
-        by=owner,
-        name=name,
-        kind=CustomerKind.COMPANY,
-        category=category,
-        source=Source.SELF_DEVELOPED,
-        phones=[(PhoneKind.OFFICE, phone)],
-        owner=owner,
-        project=centre,
-        legal_representative=legal,
-        secrecy=secrecy,
-        registered_capital=Decimal(500 + index * 750),
-        business_scope="详见营业执照",
-        credit_rating="AA" if index % 2 else "A",
-        credit_limit=Decimal(200000 + index * 100000),
-        trade_terms="月结30天",
-        postcode="710065",
-        created_at=_when(200 - index * 10),
-    )
-    _attach(customer, owner, AttachmentKind.BUSINESS_LICENCE, Secrecy.PUBLIC)
-    if secrecy != Secrecy.PUBLIC:  # the bank's and the builder's papers are kept at their level
-        _attach(customer, owner, AttachmentKind.TAX_REGISTRATION, secrecy)
+    registered = _when(200 - index * 10)
+    with crm_demo.clock(registered):  # registered with its papers on its own day
+        customer = services.register_customer(
+            by=owner,
+            name=name,
+            kind=CustomerKind.COMPANY,
+            category=category,
+            source=Source.SELF_DEVELOPED,
+            phones=[(PhoneKind.OFFICE, phone)],
+            owner=owner,
+            project=centre,
+            legal_representative=legal,
+            secrecy=secrecy,
+            registered_capital=Decimal(500 + index * 750),
+            business_scope="详见营业执照",
+            credit_rating="AA" if index % 2 else "A",
+            credit_limit=Decimal(200000 + index * 100000),
+            trade_terms="月结30天",
+            postcode="710065",
+            created_at=registered,
+        )
+        _attach(customer, owner, AttachmentKind.BUSINESS_LICENCE, Secrecy.PUBLIC)
+        if secrecy != Secrecy.PUBLIC:  # the bank's and the builder's papers keep their level
+            _attach(customer, owner, AttachmentKind.TAX_REGISTRATION, secrecy)
     CompanyRecord.objects.create(
         customer=customer,
         kind=CompanyRecord.Kind.PERFORMANCE,
@@ -314,7 +327,7 @@ def sample_copy(kind: str, number: str) -> ContentFile:
 
 
 def _attach(customer, by, kind: str, secrecy: str) -> None:
-    services.upload_attachment(
+    attachment = services.upload_attachment(
         customer=customer,
         by=by,
         kind=kind,
@@ -322,6 +335,8 @@ def _attach(customer, by, kind: str, secrecy: str) -> None:
         secrecy=secrecy,
         description="演示用样张",
     )
+    # The field's default took the real clock, not the demo's.
+    Attachment.objects.filter(pk=attachment.pk).update(uploaded_at=timezone.now())
 
 
 # Owners who moved in long before the sales demo's buyers; the gas-billing demo bills them for

@@ -6,14 +6,29 @@ Every loader is idempotent (rows are found by natural keys and created only when
 
 from __future__ import annotations
 
+import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from crm.models import Building, Company, Department, Floor, Project, Unit, UnitUse, User
 from crm.roles import Role
 
 DEMO_PASSWORD = "Snowball-2026"
+
+
+@contextmanager
+def clock(moment: dt.datetime):
+    """Run services as if it were `moment` (never later than now), so that a demo story's
+    history rows, notifications and stamps carry the story's own dates. Only for demo
+    loaders: the services read timezone.now() and have no clock of their own to pass."""
+    moment = min(moment, timezone.now())
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
 
 DEPARTMENTS = [
     ("executive", "总经理办公室"),

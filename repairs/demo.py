@@ -16,7 +16,6 @@ import io
 import math
 from contextlib import contextmanager
 from decimal import Decimal
-from unittest import mock
 
 from django.utils import timezone
 
@@ -152,13 +151,6 @@ HISTORY = [
 
 
 @contextmanager
-def _at(moment: dt.datetime):
-    """Run the services as if it were `moment` (demo stories replay at their own times)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
-@contextmanager
 def _quietly():
     """Historical stories leave no fresh notifications or text messages behind."""
     last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -256,7 +248,7 @@ def _moment(now, days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _write(at, by, occupancy, problem, items, received_minutes=1.5, **extra) -> WorkOrder:
-    with _at(at):
+    with crm_demo.clock(at):
         return services.create_order(
             by=by,
             customer=occupancy.customer,
@@ -272,7 +264,7 @@ def _write(at, by, occupancy, problem, items, received_minutes=1.5, **extra) -> 
 
 
 def _step(at, function, **kwargs):
-    with _at(at):
+    with crm_demo.clock(at):
         return function(**kwargs)
 
 
@@ -440,7 +432,7 @@ def _finance(now, people) -> int:
             continue
         if not charges.awaiting_finance(moment).exists():
             continue
-        with _at(moment):
+        with crm_demo.clock(moment):
             batch = charges.send_to_finance(by=people["qianhui"], month=month)
         created += 1
         paid_at = moment + dt.timedelta(days=10)
@@ -449,7 +441,7 @@ def _finance(now, people) -> int:
         for order in batch.orders.order_by("pk")[1:]:
             if order.paid_amount:
                 continue
-            with _at(paid_at):
+            with crm_demo.clock(paid_at):
                 charges.record_payment(
                     order=order,
                     by=people["linxia"],
@@ -489,7 +481,7 @@ def _today(now, people, homes, prices) -> int:
         lobby = Unit.objects.get(
             floor__building__project__code="binjiang", floor__building__name="A座", number="大堂"
         )
-        with _at(now - 7 * minutes):
+        with crm_demo.clock(now - 7 * minutes):
             services.create_order(
                 by=people["qianhui"],
                 kind=OrderKind.PUBLIC,
@@ -527,7 +519,7 @@ def _today_finished(now, people, homes, prices) -> int:
     start = now - dt.timedelta(hours=3)
     if start.date() == timezone.localtime(now).date() and not _exists(LAMP):
         garage = Unit.objects.get(floor__building__project__code="jinxiu", number="地下车库")
-        with _quietly(), _at(start):
+        with _quietly(), crm_demo.clock(start):
             order = services.create_order(
                 by=people["qianhui"],
                 kind=OrderKind.PUBLIC,

@@ -1,10 +1,12 @@
 """The demo data loads in full, and loading it again changes nothing."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 
 def counts():
@@ -31,6 +33,22 @@ def test_demo_data_is_idempotent(media):
     assert counts() == first
     assert first["crm.User"] >= 18
     assert first["crm.Unit"] > 50
+
+
+@pytest.mark.django_db
+def test_demo_histories_carry_the_stories_own_dates(media):
+    """R-ARC-07: an archive's history begins on the day it was registered, weeks ago, and its
+    status changes are dated when they happened, not all at the minute the demo loaded."""
+    from archives.models import Customer, StatusChange
+
+    call_command("load_demo", stdout=io.StringIO())
+    customer = Customer.objects.get(name="王丽华")
+    history = customer.history.order_by("history_date", "history_id")
+    assert history.first().history_date == customer.created_at
+    assert (timezone.now() - customer.created_at).days > 30
+    intent = StatusChange.objects.get(customer=customer, to_status="intent")
+    became_intent = customer.history.filter(status="intent").earliest("history_date")
+    assert became_intent.history_date == intent.changed_at < customer.created_at + dt.timedelta(7)
 
 
 @pytest.mark.django_db
