@@ -159,7 +159,7 @@ def _views() -> int:
         else:
             services.log_access(user=user, customer=customer, action=action)
         AccessLog.objects.filter(pk=AccessLog.objects.latest("pk").pk).update(
-            at=now - dt.timedelta(hours=hours_ago, minutes=7 * rows)
+            at=now - dt.timedelta(hours=hours_ago) + dt.timedelta(minutes=7 * rows)
         )
         rows += 1
     return rows
