@@ -138,11 +138,13 @@ def finish() -> None:
 
 def _close_old_calls(today: dt.date) -> int:
     """Calls of the plans that fell due more than five days ago: most done (some late), a few
-    left overdue so the escalation has something to show."""
+    of the last two months left overdue so the escalation has something to show (the old
+    owners' move-in calls of 2024 were all made: nobody is 900 days overdue)."""
     old = FollowUp.objects.open().filter(due_on__lt=today - dt.timedelta(days=5)).order_by("pk")
+    recent = today - dt.timedelta(days=60)
     closed = 0
     for call in old.select_related("caller"):
-        if call.pk % 6 == 5:
+        if call.pk % 6 == 5 and call.due_on >= recent:
             continue  # stays overdue
         done_on = call.due_on + dt.timedelta(days=random.choice([-2, -1, 0, 0, 0, 2]))
         done_on = min(max(done_on, call.call_on), today)

@@ -33,6 +33,12 @@ def test_demo_data_is_idempotent(media):
     assert counts() == first
     assert first["crm.User"] >= 18
     assert first["crm.Unit"] > 50
+    # R-VIS-03: a few calls are left overdue for the dashboards, none of them for years.
+    from visits.models import FollowUp
+
+    oldest = timezone.localdate() - dt.timedelta(days=61)
+    assert FollowUp.objects.open().filter(due_on__lt=timezone.localdate()).exists()
+    assert not FollowUp.objects.open().filter(due_on__lt=oldest).exists()
 
 
 @pytest.mark.django_db
