@@ -220,3 +220,16 @@ def make_customer(project):
 @pytest.fixture
 def customer(make_customer, owner):
     return make_customer(owner=owner, name="张三", mobile="13912345678")
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Uploads go to a temporary folder of their own, as private as var/private."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": "/nowhere/"},
+        },
+    }
+    return tmp_path

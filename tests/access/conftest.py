@@ -86,17 +86,5 @@ def approve():
     return decide
 
 
-@pytest.fixture
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": "/nowhere/"},
-        },
-    }
-    return tmp_path
-
-
 def days_ago(days: int) -> dt.timedelta:
     return dt.timedelta(days=days)

@@ -13,21 +13,9 @@ PNG = (
 )
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
-
-
 @pytest.mark.django_db
 def test_upload_is_checked_by_content_and_stored_under_a_generated_name(
-    client, owner, customer, media
+    client, owner, customer, private_media
 ):
     """R-ARC-06: allowed types by magic bytes; never the customer's name on disk."""
     client.force_login(owner)
@@ -52,7 +40,7 @@ def test_upload_is_checked_by_content_and_stored_under_a_generated_name(
 
 @pytest.mark.django_db
 def test_download_goes_through_the_door_as_an_attachment_and_is_logged(
-    client, owner, colleague, manager, customer, media
+    client, owner, colleague, manager, customer, private_media
 ):
     """R-ARC-06: served only to people allowed to see the archive; R-ACC-04: logged."""
     client.force_login(owner)

@@ -13,20 +13,8 @@ def counts():
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
-
-
 @pytest.mark.django_db
-def test_demo_data_is_idempotent(media):
+def test_demo_data_is_idempotent(private_media):
     call_command("load_demo", stdout=io.StringIO())
     first = counts()
     call_command("load_demo", stdout=io.StringIO())
@@ -42,7 +30,7 @@ def test_demo_data_is_idempotent(media):
 
 
 @pytest.mark.django_db
-def test_demo_histories_carry_the_stories_own_dates(media):
+def test_demo_histories_carry_the_stories_own_dates(private_media):
     """R-ARC-07: an archive's history begins on the day it was registered, weeks ago, and its
     status changes are dated when they happened, not all at the minute the demo loaded."""
     from archives.models import Customer, StatusChange
@@ -58,7 +46,7 @@ def test_demo_histories_carry_the_stories_own_dates(media):
 
 
 @pytest.mark.django_db
-def test_demo_archives_carry_sample_copies_at_their_levels(media):
+def test_demo_archives_carry_sample_copies_at_their_levels(private_media):
     """R-ARC-06: the demo's archives have ID and licence copies to list, hide by level and
     download: real PNG and PDF files, stored under generated names."""
     from archives.models import Attachment, Secrecy
@@ -78,7 +66,7 @@ def test_demo_archives_carry_sample_copies_at_their_levels(media):
 
 
 @pytest.mark.django_db
-def test_the_demo_leak_comes_with_the_customers_photos(media):
+def test_the_demo_leak_comes_with_the_customers_photos(private_media):
     """R-REP-01: the urgent leak written up at the front desk carries the photos the customer
     sent, stored as JPEG files."""
     from repairs.models import Photo
