@@ -193,3 +193,17 @@ def test_a_round_from_reading_to_arrears_notice(page, live_server, login, shoot,
         shoot(page, "billing-arrears-notice-phone")
         page.set_viewport_size(DESKTOP)
         shoot(page, "billing-arrears-notice-desktop")
+
+        # The statements list: on a desktop the table keeps to the page, its two state tags
+        # stacked in their cell; on a phone each statement is a card with its labels.
+        page.goto(f"{base}/billing/statements/")
+        table = page.get_by_test_id("statement-table")
+        expect(table).to_contain_text("已下达催缴通知单")
+        fits = "w => w.scrollWidth <= w.clientWidth"
+        assert page.locator(".table-wrap").filter(has=table).evaluate(fits)
+        page.set_viewport_size(PHONE)
+        expect(table.locator("thead")).to_be_hidden()
+        amount = table.locator("td[data-label='应缴金额']").first
+        expect(amount).to_be_visible()
+        assert page.locator(".table-wrap").filter(has=table).evaluate(fits)
+        shoot(page, "billing-statement-list-phone")
