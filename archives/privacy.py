@@ -31,5 +31,9 @@ def role_sees_full_contact(user) -> bool:
     return bool(roles_of(user) & PROPERTY_STAFF)
 
 
-def shows_full_contact(user, customer: Customer) -> bool:
-    return role_sees_full_contact(user) or is_mine(user, customer)
+def shows_full_contact(user, customer: Customer, *, mine: bool | None = None) -> bool:
+    """Phones and ID numbers in full: for property staff and for the archive's own people.
+    `mine`, when the caller already knows it, saves asking the database again."""
+    if role_sees_full_contact(user):
+        return True
+    return is_mine(user, customer) if mine is None else mine

@@ -124,7 +124,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = privacy.is_mine(request.user, customer)
     if not mine:
         services.log_access(user=request.user, customer=customer, action=AccessAction.VIEW)
-    full = privacy.shows_full_contact(request.user, customer)
+    full = privacy.shows_full_contact(request.user, customer, mine=mine)
     template = profile.template_for(customer.project)
     sections = profile.sections_of(template)
     data = profile.ArchiveData(customer, show_full_phones=full)
@@ -511,10 +511,11 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @login_required
 def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
-    if not privacy.is_mine(request.user, customer):
+    mine = privacy.is_mine(request.user, customer)
+    if not mine:
         services.log_access(user=request.user, customer=customer, action=AccessAction.HISTORY)
     revisions = history.revisions_for(
-        customer, show_full_phones=privacy.shows_full_contact(request.user, customer)
+        customer, show_full_phones=privacy.shows_full_contact(request.user, customer, mine=mine)
     )
     return render(
         request, "archives/customer_history.html", {"customer": customer, "revisions": revisions}
