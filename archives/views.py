@@ -125,8 +125,10 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not mine:
         services.log_access(user=request.user, customer=customer, action=AccessAction.VIEW)
     full = privacy.shows_full_contact(request.user, customer, mine=mine)
-    template = profile.template_for(customer.project)
-    sections = profile.sections_of(template)
+    # §1's 42-item profile and the family describe a person; a company shows its own data.
+    sections = (
+        [] if customer.is_company else profile.sections_of(profile.template_for(customer.project))
+    )
     data = profile.ArchiveData(customer, show_full_phones=full)
     can_change = not customer.is_voided and permissions.can(
         request.user, permissions.CHANGE, customer

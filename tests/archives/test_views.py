@@ -269,3 +269,27 @@ def test_search_words_never_reach_the_url(client, owner, make_customer):
     html = client.get(response.url).content.decode()
     assert "王五" in html and "赵六" not in html
     assert 'value="13987654321"' in html  # the box still shows what was searched
+
+
+@pytest.mark.django_db
+def test_a_company_archive_shows_its_company_data_not_a_persons_profile(
+    client, owner, make_customer
+):
+    """R-ARC-02, R-ARC-03: §1's 42-item profile and the family describe a person; a bank's
+    archive shows its legal representative and records instead."""
+    from archives.models import Category, CustomerKind
+
+    bank = make_customer(
+        owner=owner,
+        name="西安银行高新支行",
+        kind=CustomerKind.COMPANY,
+        category=Category.BANK,
+        legal_representative="李明",
+    )
+    person = make_customer(owner=owner, name="王丽华")
+    client.force_login(owner)
+    company_page = client.get(bank.get_absolute_url()).content.decode()
+    assert 'id="company"' in company_page and "李明" in company_page
+    assert 'id="profile"' not in company_page and 'id="family"' not in company_page
+    person_page = client.get(person.get_absolute_url()).content.decode()
+    assert 'id="profile"' in person_page and 'id="family"' in person_page
