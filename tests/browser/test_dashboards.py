@@ -67,3 +67,20 @@ def test_phone_menu_opens_from_the_button(page, login):
     expect(menu_link).to_be_visible()
     menu_link.click()
     expect(page.get_by_role("heading", name="项目")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_menu_wraps_beside_the_brand_on_a_desktop(page, login, shoot):
+    """The general manager's twenty-odd entries wrap inside the menu, between the brand and
+    the tools: the bell stays on the first row and the header keeps to two rows."""
+    UserFactory(username="wangjianguo", name="王建国", roles=[Role.GENERAL_MANAGER])
+    page.set_viewport_size(DESKTOP)
+    login(page, "wangjianguo")
+    menu = page.get_by_role("navigation", name="主菜单")
+    first = menu.get_by_role("link").first.bounding_box()
+    last = menu.get_by_role("link").last.bounding_box()
+    assert last["y"] > first["y"]  # the menu does wrap …
+    bell = page.get_by_title("通知").bounding_box()
+    assert bell["y"] < first["y"] + first["height"]  # … but the bell is on its first row
+    assert page.locator("header.topbar").bounding_box()["height"] < 100
+    shoot(page, "menu-general-manager-desktop")
