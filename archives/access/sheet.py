@@ -112,18 +112,19 @@ def sections(customer: Customer, user) -> list[Section]:
         customer, show_full_phones=privacy.shows_full_contact(user, customer)
     )
     result = [_basic(customer, data)]
-    if customer.is_company:
+    if customer.is_company:  # §1's profile and the family describe a person, not a company
         result.append(_company(customer))
-    for section in profile.sections_of(profile.template_for(customer.project)):
-        rows = [
-            (
-                f"{row.item.number}. {row.item.label}" if row.item.number else row.item.label,
-                row.value,
-            )
-            for row in profile.rows_for(section, data)
-        ]
-        result.append(Section(section.title, rows))
-    result.append(_family(data))
+    else:
+        for section in profile.sections_of(profile.template_for(customer.project)):
+            rows = [
+                (
+                    f"{row.item.number}. {row.item.label}" if row.item.number else row.item.label,
+                    row.value,
+                )
+                for row in profile.rows_for(section, data)
+            ]
+            result.append(Section(section.title, rows))
+        result.append(_family(data))
     result.append(_property(customer))
     return result
 

@@ -293,3 +293,20 @@ def test_a_company_archive_shows_its_company_data_not_a_persons_profile(
     assert 'id="profile"' not in company_page and 'id="family"' not in company_page
     person_page = client.get(person.get_absolute_url()).content.decode()
     assert 'id="profile"' in person_page and 'id="family"' in person_page
+
+
+@pytest.mark.django_db
+def test_a_company_archive_sheet_leaves_out_the_personal_profile(owner, make_customer):
+    """R-ARC-02: the printed and exported sheet of a company carries its company data, not
+    §1's personal sections; a person's sheet carries them."""
+    from archives.access import sheet
+    from archives.models import Category, CustomerKind
+
+    bank = make_customer(
+        owner=owner, name="西安银行高新支行", kind=CustomerKind.COMPANY, category=Category.BANK
+    )
+    person = make_customer(owner=owner, name="王丽华")
+    company_titles = [section.title for section in sheet.sections(bank, owner)]
+    person_titles = [section.title for section in sheet.sections(person, owner)]
+    assert "家庭信息" not in company_titles and "家庭信息" in person_titles
+    assert len(company_titles) < len(person_titles)
