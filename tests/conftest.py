@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from decimal import Decimal
 
 import pytest
 
@@ -233,3 +234,18 @@ def private_media(settings, tmp_path):
         },
     }
     return tmp_path
+
+
+@pytest.fixture
+def bank(make_customer, owner):
+    """A company archive of §4's special class, owned by `owner`."""
+    from archives.models import Category, CustomerKind
+
+    return make_customer(
+        owner=owner,
+        name="西安银行高新支行",
+        kind=CustomerKind.COMPANY,
+        category=Category.BANK,
+        legal_representative="李明",
+        registered_capital=Decimal("5000.00"),
+    )

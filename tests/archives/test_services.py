@@ -11,7 +11,6 @@ from archives import services
 from archives.models import (
     Category,
     Customer,
-    CustomerKind,
     CustomerPhone,
     EventKind,
     PhoneKind,
@@ -53,18 +52,10 @@ def test_the_database_refuses_a_duplicate_mobile_even_past_the_service(customer)
 
 
 @pytest.mark.django_db
-def test_companies_and_special_customers_hold_their_company_data(make_customer, owner):
+def test_companies_and_special_customers_hold_their_company_data(bank):
     """R-ARC-02, R-ARC-04: suppliers, banks, lawyers … with legal representative and capital."""
-    bank = make_customer(
-        owner=owner,
-        name="西安银行高新支行",
-        kind=CustomerKind.COMPANY,
-        category=Category.BANK,
-        legal_representative="李明",
-        registered_capital=Decimal("5000.00"),
-        credit_code="91610131MA6U0ABC1X"[:0] or "",
-    )
     assert bank.is_company
+    assert bank.registered_capital == Decimal("5000.00")
     assert bank.category in Category.special()
     assert bank.legal_representative == "李明"
 

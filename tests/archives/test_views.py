@@ -273,19 +273,10 @@ def test_search_words_never_reach_the_url(client, owner, make_customer):
 
 @pytest.mark.django_db
 def test_a_company_archive_shows_its_company_data_not_a_persons_profile(
-    client, owner, make_customer
+    client, owner, make_customer, bank
 ):
     """R-ARC-02, R-ARC-03: §1's 42-item profile and the family describe a person; a bank's
     archive shows its legal representative and records instead."""
-    from archives.models import Category, CustomerKind
-
-    bank = make_customer(
-        owner=owner,
-        name="西安银行高新支行",
-        kind=CustomerKind.COMPANY,
-        category=Category.BANK,
-        legal_representative="李明",
-    )
     person = make_customer(owner=owner, name="王丽华")
     client.force_login(owner)
     company_page = client.get(bank.get_absolute_url()).content.decode()
@@ -296,15 +287,11 @@ def test_a_company_archive_shows_its_company_data_not_a_persons_profile(
 
 
 @pytest.mark.django_db
-def test_a_company_archive_sheet_leaves_out_the_personal_profile(owner, make_customer):
+def test_a_company_archive_sheet_leaves_out_the_personal_profile(owner, make_customer, bank):
     """R-ARC-02: the printed and exported sheet of a company carries its company data, not
     §1's personal sections; a person's sheet carries them."""
     from archives.access import sheet
-    from archives.models import Category, CustomerKind
 
-    bank = make_customer(
-        owner=owner, name="西安银行高新支行", kind=CustomerKind.COMPANY, category=Category.BANK
-    )
     person = make_customer(owner=owner, name="王丽华")
     company_titles = [section.title for section in sheet.sections(bank, owner)]
     person_titles = [section.title for section in sheet.sections(person, owner)]
