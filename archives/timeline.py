@@ -35,6 +35,11 @@ class Entry:
     def sort_key(self) -> dt.datetime:
         return self.when
 
+    @property
+    def whole_day(self) -> bool:
+        """A date without a time of day (as_datetime's midnight): shown without "00:00"."""
+        return timezone.localtime(self.when).time() == dt.time()
+
 
 Source = Callable[[object, object], Iterable[Entry]]
 _customer_sources: list[Source] = []

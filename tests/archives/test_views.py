@@ -297,3 +297,27 @@ def test_a_company_archive_sheet_leaves_out_the_personal_profile(owner, make_cus
     person_titles = [section.title for section in sheet.sections(person, owner)]
     assert "家庭信息" not in company_titles and "家庭信息" in person_titles
     assert len(company_titles) < len(person_titles)
+
+
+@pytest.mark.django_db
+def test_the_timeline_shows_a_dated_record_without_a_midnight_time(client, owner, bank):
+    """R-ARC-14: a yearly report is dated, not timed: its entry reads 2025-12-31, not
+    2025-12-31 00:00; the archive's opening keeps its time of day."""
+    import datetime as dt
+
+    from archives.models import CompanyRecord
+
+    CompanyRecord.objects.create(
+        customer=bank,
+        kind=CompanyRecord.Kind.PERFORMANCE,
+        date=dt.date(2025, 12, 31),
+        title="2025年度经营业绩",
+        recorded_by=owner,
+    )
+    client.force_login(owner)
+    html = client.get(bank.get_absolute_url()).content.decode()
+    timeline = html.split('id="timeline"')[1]
+    assert '">2025-12-31</time>' in timeline
+    assert "2025-12-31 00:00" not in timeline
+    opened = bank.created_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    assert f'">{opened:%Y-%m-%d %H:%M}</time>' in timeline
