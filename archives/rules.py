@@ -168,9 +168,12 @@ def _customers(user, action, queryset: QuerySet) -> QuerySet:
     return queryset if condition is None else queryset.filter(condition)
 
 
-def on_visible_archive(user, action: str, field: str = "customer") -> Q:
+def on_visible_archive(
+    user, action: str, field: str = "customer", clearance: str = Secrecy.PUBLIC
+) -> Q:
     """Rows whose `field` (a foreign key to Customer) is an archive `user` may act on: for the
-    rules of everything that hangs off an archive, in this app and in others.
+    rules of everything that hangs off an archive, in this app and in others. `clearance` as
+    in customer_condition (an attachment's level).
 
     Looking up one row, a correlated EXISTS that probes that row's archive by its key; for a
     list, the keys of the visible archives, computed once and hashed. Not `field__in` for one
@@ -178,7 +181,7 @@ def on_visible_archive(user, action: str, field: str = "customer") -> Q:
     archive the user may see, testing each with its own EXISTS (1.8 s per lookup among
     200,000 archives; see bench/access.py).
     """
-    condition = customer_condition(user, action)
+    condition = customer_condition(user, action, clearance)
     if condition is None:  # every archive: a condition that holds for every row, also OR-ed
         return Q(pk__isnull=False)
     archives = Customer.objects.filter(condition)
@@ -200,21 +203,13 @@ def _parts_of_an_archive(user, action, queryset: QuerySet) -> QuerySet:
 
 @permissions.rule(Attachment)
 def _attachments(user, action, queryset: QuerySet) -> QuerySet:
-    """An attachment shows only to those whose right on the archive covers its level.
-
-    Per level, a correlated EXISTS that probes the attachment's own archive by its key, as
-    on_visible_archive does for one row (OR-ed over the four levels, `customer__in` cost
-    1.8 s per query for a grantee among 200,000 archives).
-    """
+    """An attachment shows only to those whose right on the archive covers its level: per
+    level, its archive probed by key (the attachments of one archive at a time)."""
     read = permissions.CHANGE if action == permissions.CHANGE else permissions.VIEW
     condition = Q(pk__in=[])
     for level in LEVELS:
-        with permissions.single_row():  # the attachments of one archive at a time
-            customers = customer_condition(user, read, clearance=level)
-        if customers is None:
-            return queryset.filter(voided_at__isnull=True)
-        archive = Customer.objects.filter(customers, pk=OuterRef("customer_id"))
-        condition |= Q(secrecy=level) & Q(permissions.exists(archive))
+        with permissions.single_row():
+            condition |= Q(secrecy=level) & on_visible_archive(user, read, clearance=level)
     return queryset.filter(condition, voided_at__isnull=True)
 
 
