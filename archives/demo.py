@@ -127,24 +127,25 @@ def load() -> int:
 
 
 def _person(index, person, mobile, grades, regions, garden, homes):
-    consultant, status, grade = person[2], person[4], person[5]
+    _name, _gender, consultant, _source, status, grade, _occupation, _agent = person
     owner = crm_demo.user(consultant) if consultant else None
     registrar = owner or crm_demo.user("zhoumin")
     opened = _when(120 - index * 4)
     # The archive's own story at its own dates (its history page reads like the weeks it took);
     # deals and move-ins, which start follow-ups, are recorded today as the visits demo expects.
     with crm_demo.clock(opened):
-        customer = _register_person(index, person, mobile, grades, regions, garden, opened)
+        customer = _register_person(
+            index, person, mobile, grades, regions, garden, opened, owner, registrar
+        )
     with crm_demo.clock(opened + dt.timedelta(days=1, hours=3)):
-        _fill_profile(customer, index, registrar, grade, owner)
+        _fill_profile(customer, index, registrar, grade)
     _walk_status(customer, status, registrar, opened, homes, index)
 
 
-def _register_person(index, person, mobile, grades, regions, garden, opened):
-    name, gender, consultant, source, _status, grade, occupation, agent = person
-    owner = crm_demo.user(consultant) if consultant else None
+def _register_person(index, person, mobile, grades, regions, garden, opened, owner, registrar):
+    name, gender, _consultant, source, _status, grade, occupation, agent = person
     return services.register_customer(
-        by=owner or crm_demo.user("zhoumin"),
+        by=registrar,
         name=name,
         source=source,
         agent_name=agent,
@@ -162,7 +163,7 @@ def _register_person(index, person, mobile, grades, regions, garden, opened):
     )
 
 
-def _fill_profile(customer, index, registrar, grade, owner):
+def _fill_profile(customer, index, registrar, grade):
     name = customer.name
     answers = {key: values[index % len(values)] for key, values in PROFILE_ANSWERS.items()}
     if index % 3:
@@ -190,7 +191,7 @@ def _fill_profile(customer, index, registrar, grade, owner):
             interests="钢琴",
         )
     if grade == "A":
-        _attach(customer, owner or registrar, AttachmentKind.ID_CARD, Secrecy.SECRET)
+        _attach(customer, registrar, AttachmentKind.ID_CARD, Secrecy.SECRET)
     if index % 3 == 0:
         customer.birthday_is_lunar = False
         services.update_customer(
