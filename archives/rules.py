@@ -31,6 +31,7 @@ from archives.models import (
     Customer,
     CustomerEvent,
     CustomerPhone,
+    CustomerUserObjectPermission,
     Deal,
     DestructionDecision,
     DestructionRequest,
@@ -77,10 +78,12 @@ def highest(*levels: str) -> str:
 
 
 def _co_owned_by(user) -> Q:
-    through = Customer.co_owners.through.objects.filter(user=user)
+    through = Customer.co_owners.through
     if permissions.looking_up_one_row():
-        return Q(permissions.exists(through.filter(customer_id=OuterRef("pk"))))
-    return permissions.among("pk", through.values("customer_id"))
+        table, archive, person = permissions.quoted(through, "customer", "user")
+        sql = f"SELECT 1 FROM {table} WHERE {archive} = {{0}} AND {person} = %s"
+        return Q(permissions.RowExists(sql, "pk", params=(user.pk,)))
+    return permissions.among("pk", through.objects.filter(user=user).values("customer_id"))
 
 
 def _owned_in_department(department_id: int) -> Q:
@@ -92,7 +95,8 @@ def _owned_in_department(department_id: int) -> Q:
 
 def _occupies_a_unit() -> Q:
     if permissions.looking_up_one_row():
-        return Q(permissions.exists(Occupancy.objects.filter(customer_id=OuterRef("pk"))))
+        table, archive = permissions.quoted(Occupancy, "customer")
+        return Q(permissions.RowExists(f"SELECT 1 FROM {table} WHERE {archive} = {{0}}", "pk"))
     return permissions.among("pk", Occupancy.objects.values("customer_id"))
 
 
@@ -107,6 +111,11 @@ class _Rank(Func):
     )
     output_field = IntegerField()
 
+    @classmethod
+    def sql(cls, column: str) -> str:
+        """The same CASE written out, for SQL of the door's one-row shape."""
+        return cls.template % {"expressions": column}
+
 
 def _granted(user, codename: str, clearance: str) -> Q:
     """Archives with a live grant whose level covers both the archive's level and `clearance`.
@@ -114,11 +123,15 @@ def _granted(user, codename: str, clearance: str) -> Q:
     One subquery over the grants joined to their archive: an array computed once for lists
     (permissions.among), a correlated EXISTS when the door looks up one archive.
     """
-    covering = [] if clearance == Secrecy.PUBLIC else [Q(level__in=levels_from(clearance))]
     if permissions.looking_up_one_row():
-        # The archive is the row outside the EXISTS: its level without joining it again.
-        covers = LessThanOrEqual(_Rank(OuterRef("secrecy")), _Rank("level"))
-        return Q(permissions.granted(Customer, user, codename, covers, *covering))
+        # The archive is the row outside the EXISTS ({1}): its level without joining it again.
+        level = "g." + permissions.quoted(CustomerUserObjectPermission, "level")[1]
+        covers = f"{_Rank.sql('{1}')} <= {_Rank.sql(level)}"
+        above = levels_from(clearance) if clearance != Secrecy.PUBLIC else []
+        if above:
+            covers += f" AND {level} IN ({', '.join(['%s'] * len(above))})"
+        return permissions.granted(Customer, user, codename, covers, "secrecy", params=above)
+    covering = [] if clearance == Secrecy.PUBLIC else [Q(level__in=levels_from(clearance))]
     covers = LessThanOrEqual(_Rank("content_object__secrecy"), _Rank("level"))
     grants = permissions.granted_ids(Customer, user, codename).filter(covers, *covering)
     return permissions.among("pk", grants)

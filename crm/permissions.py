@@ -26,7 +26,7 @@ from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Exists, F, Lookup, Model, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, Lookup, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from guardian.utils import get_user_obj_perms_model
@@ -219,10 +219,67 @@ def exists(subquery: QuerySet) -> Lookup:
     return _Exists(Exists(subquery), True)
 
 
-def granted(model: type[Model], user, codename: str, *conditions, **filters) -> Lookup:
-    """An EXISTS over live grants on the row, to filter a queryset of `model` in one query."""
-    grants = live_grants(model, user, codename, *conditions, **filters)
-    return exists(grants.filter(content_object=OuterRef("pk")))
+class RowExists(Func):
+    """`EXISTS (<sql>)` about the outer row, its SQL written out: the door's one-row shape.
+
+    An ORM Exists is a Query that is cloned, relabelled and compiled at every step; for one row
+    that cost three times what PostgreSQL takes to answer (bench/access.py), where this costs a
+    string format. `sql` refers to the outer row's columns as {0}, {1} … in the order of
+    `outer` (field names of the outer model) and takes `params` for its %s, in order: the SQL
+    is the code's own (table and column names from the models' _meta), never user input. Lists
+    keep the ORM shapes (`among`, `granted_ids`), which PostgreSQL computes once.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, sql: str, *outer: str, params=()):
+        super().__init__(*(F(name) for name in outer))
+        self.sql, self.params = sql, tuple(params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        columns = []
+        for expression in self.get_source_expressions():
+            column, column_params = compiler.compile(expression)
+            if column_params:  # the format below could not keep %s of the outer row in order
+                raise ValueError(f"{expression!r} is not a plain column")
+            columns.append(column)
+        params = [
+            connection.ops.adapt_datetimefield_value(value)
+            if isinstance(value, datetime)
+            else value
+            for value in self.params
+        ]
+        return f"EXISTS ({self.sql.format(*columns)})", params
+
+
+def quoted(model: type[Model], *fields: str) -> tuple[str, ...]:
+    """The quoted table name of `model`, then the quoted columns of `fields`: for RowExists."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    return (quote(meta.db_table), *(quote(meta.get_field(name).column) for name in fields))
+
+
+def granted(model: type[Model], user, codename: str, where: str = "", *outer: str, params=()) -> Q:
+    """A live grant on the row, to filter a queryset of `model` when looking up one row.
+
+    `where` narrows the grant (alias g) in SQL, with `params` for its %s; it may name the
+    outer row's columns {1}, {2} … given by `outer` (see RowExists).
+    """
+    from django.contrib.auth.models import Permission
+
+    grants, on, person, permission, expires = quoted(
+        _grant_model(model), "content_object", "user", "permission", "expires_at"
+    )
+    permission_table, permission_id, codename_column = quoted(Permission, "id", "codename")
+    sql = (
+        f"SELECT 1 FROM {grants} g JOIN {permission_table} p ON p.{permission_id} = g.{permission} "
+        f"WHERE g.{on} = {{0}} AND g.{person} = %s AND p.{codename_column} = %s "
+        f"AND (g.{expires} IS NULL OR g.{expires} > %s)"
+    )
+    if where:
+        sql += f" AND {where}"
+    now = timezone.now()
+    return Q(RowExists(sql, "pk", *outer, params=(user.pk, codename, now, *params)))
 
 
 def granted_ids(model: type[Model], user, codename: str, **filters) -> QuerySet:

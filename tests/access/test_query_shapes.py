@@ -7,11 +7,15 @@ PostgreSQL then hashed every archive the user may see, testing each with its own
 compiled here for each kind of user, so a rule added later is held to the same shape.
 """
 
+import datetime as dt
 import re
 
 import pytest
 from django.core.exceptions import EmptyResultSet
+from django.utils import timezone
 
+from archives.models import Attachment, Customer, Secrecy
+from archives.rules import rank
 from crm import permissions
 from crm.roles import Role
 
@@ -55,3 +59,63 @@ def test_a_list_still_computes_the_visible_archives_once(colleague):
 
     listed = permissions.visible(colleague, permissions.VIEW, FollowUp.objects.all())
     assert HASHES_THE_ARCHIVES.search(str(listed.query))
+
+
+def _listed(user, action, customer) -> bool:
+    return permissions.visible(user, action, Customer.objects.filter(pk=customer.pk)).exists()
+
+
+@pytest.fixture
+def archives_at_every_level(make_customer, owner):
+    return {level: make_customer(owner=owner, secrecy=level) for level in Secrecy.values}
+
+
+@pytest.mark.parametrize("held", [None, *Secrecy.values, "expired"])
+def test_the_one_row_shape_answers_as_the_list_shape_does(
+    archives_at_every_level, colleague, owner, held
+):
+    """R-ACC-01, R-ACC-03: the door writes one row's rule out as SQL and a list's with the ORM;
+    for every archive level and every grant (none, each level, expired) both say the same."""
+    now = timezone.now()
+    for customer in archives_at_every_level.values():
+        if held is None:
+            continue
+        expired = held == "expired"
+        for codename in ("view_customer", "export_customer"):
+            permissions.grant_object_permission(
+                colleague,
+                codename,
+                customer,
+                expires_at=now - dt.timedelta(minutes=1) if expired else now + dt.timedelta(days=1),
+                level=Secrecy.TOP_SECRET if expired else held,
+            )
+    for customer in archives_at_every_level.values():
+        for user in (colleague, owner):
+            for action in permissions.ACTIONS:
+                listed = _listed(user, action, customer)
+                assert permissions.can(user, action, customer) == listed, (user, action, customer)
+        expected = held not in (None, "expired") and rank(held) >= rank(customer.secrecy)
+        assert permissions.can(colleague, permissions.VIEW, customer) == expected
+
+
+def test_an_attachments_level_counts_in_the_one_row_shape(
+    archives_at_every_level, colleague, owner, upload, private_media
+):
+    """R-ACC-03: a 秘密 grant on a 公开 archive shows its 公开 and 秘密 attachments only."""
+    customer = archives_at_every_level[Secrecy.PUBLIC]
+    for level in Secrecy.values:
+        upload(customer, owner, secrecy=level)
+    permissions.grant_object_permission(
+        colleague,
+        "view_customer",
+        customer,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+        level=Secrecy.SECRET,
+    )
+    attachments = Attachment.objects.filter(customer=customer)
+    shown = permissions.visible(colleague, permissions.VIEW, attachments)
+    assert set(shown.values_list("secrecy", flat=True)) == {Secrecy.PUBLIC, Secrecy.SECRET}
+    for attachment in attachments:
+        assert permissions.can(colleague, permissions.VIEW, attachment) == (
+            attachment.secrecy in (Secrecy.PUBLIC, Secrecy.SECRET)
+        )
