@@ -3,9 +3,9 @@ among 200,000 archives opens the first page of the customer list and one granted
 
 Each is measured against hand-written SQL that returns the same rows (checked), with the
 same columns and under the same rule (a grant counts only while its level covers the
-archive's), in one run, and the ratio printed; so are the query counts of the list and detail
-views, the list's for a page of 1 row and of 20 rows (they must be equal). Not a test: it
-prints, it does not judge.
+archive's), in one run, the two taking turns, and the ratio printed; so are the query counts
+of the list and detail views, the list's for a page of 1 row and of 20 rows (they must be
+equal). Not a test: it prints, it does not judge.
 Targets: ratio ≤ 3, list query count independent of the rows on the page.
 
 Runs only when DATABASE_URL points at PostgreSQL; it creates its own database
@@ -17,14 +17,19 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import paired_median_ms  # noqa: E402
+
 BENCH_DB = "snowball_bench_access"
 ARCHIVES, GRANTS, CONSULTANTS, REPEAT = 200_000, 5_000, 50, 15
+# The door and its raw SQL alternate, so that a noisy moment weighs on both alike; a detail
+# lookup takes a few milliseconds, so it can afford more rounds than a list.
+LIST_RUNS, DETAIL_RUNS = 31, 201
 
 
 def main() -> int:
@@ -62,7 +67,10 @@ def run() -> None:
 
     call_command("migrate", verbosity=0)
     consultant, sample = populate()
-    print(f"archives {ARCHIVES:,}, grants of the consultant {GRANTS:,}, median of {REPEAT}")
+    print(
+        f"archives {ARCHIVES:,}, grants of the consultant {GRANTS:,}; medians of {LIST_RUNS} "
+        f"(list) and {DETAIL_RUNS} (detail) rounds, door and raw SQL turn about"
+    )
     report("list, first page", *measure_list(consultant))
     report("detail, one archive", *measure_detail(consultant, sample))
 
@@ -71,12 +79,10 @@ def report(what, door, raw, plain, door_db, raw_db, queries) -> None:
     """End to end (Python + database) against raw SQL; against the same rows fetched by the
     ORM without the door (what the rule itself costs); and inside PostgreSQL alone."""
     versus_orm = (
-        f"; ORM without the door {plain * 1000:.2f} ms → door/ORM {door / plain:.2f}"
-        if plain
-        else ""
+        f"; ORM without the door {plain:.2f} ms → door/ORM {door / plain:.2f}" if plain else ""
     )
     print(
-        f"{what}: door {door * 1000:.2f} ms, raw SQL {raw * 1000:.2f} ms → ratio "
+        f"{what}: door {door:.2f} ms, raw SQL {raw:.2f} ms → ratio "
         f"{door / raw:.2f}{versus_orm}; in PostgreSQL {door_db:.2f} ms vs {raw_db:.2f} ms → "
         f"ratio {door_db / raw_db:.2f}; {queries}"
     )
@@ -219,16 +225,6 @@ def _groups(*names):
 # --- Measurements ---------------------------------------------------------------------------------
 
 
-def best(function) -> tuple[float, object]:
-    function()  # warm caches and plans
-    times, result = [], None
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 # A grant counts while its level covers the archive's (公开 < 秘密 < 机密 < 绝密).
 LEVELS = "ARRAY['public', 'secret', 'confidential', 'top_secret']"
 COVERS = (
@@ -298,9 +294,8 @@ def measure_list(user):
             cursor.execute(RAW_LIST, {"user": user.pk})
             return count, [row[0] for row in cursor.fetchall()]
 
-    door_time, door_rows = best(door)
-    raw_time, raw_rows = best(raw)
-    assert door_rows == raw_rows, "the door and the raw SQL disagree"
+    assert door() == raw(), "the door and the raw SQL disagree"
+    door_time, raw_time = paired_median_ms(door, raw, runs=LIST_RUNS)
     _form, customers = listed_customers(request)
     count_sql, count_params = customers.values("pk").query.sql_with_params()
     page_sql, page_params = customers[:20].query.sql_with_params()
@@ -358,10 +353,8 @@ def measure_detail(user, pk):
     def plain():
         return queryset.get(pk=pk).pk
 
-    door_time, door_pk = best(door)
-    raw_time, raw_pk = best(raw)
-    plain_time, plain_pk = best(plain)
-    assert door_pk == raw_pk == plain_pk == pk
+    assert door() == raw() == plain() == pk
+    door_time, raw_time, plain_time = paired_median_ms(door, raw, plain, runs=DETAIL_RUNS)
     with permissions.single_row():
         allowed = permissions.visible(user, permissions.VIEW, queryset)
     sql, params = allowed.filter(pk=pk).query.sql_with_params()
@@ -384,8 +377,8 @@ def _view_queries(user, path) -> tuple[int, float]:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     queries = len(captured)  # before more requests move the connection's query log on
-    seconds, _response = best(lambda: client.get(path))
-    return queries, seconds * 1000
+    (milliseconds,) = paired_median_ms(lambda: client.get(path), runs=REPEAT)
+    return queries, milliseconds
 
 
 if __name__ == "__main__":

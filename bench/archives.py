@@ -28,6 +28,9 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import paired_median_ms  # noqa: E402
+
 BENCH_DB = "snowball_bench_archives"
 TOTAL = 200_000
 RUNS = 7
@@ -149,18 +152,6 @@ SELECT c.id, c.number, c.name, c.is_important, c.voided_at, c.status, c.source, 
 """
 
 
-def paired_median_ms(first, second) -> tuple[float, float]:
-    """Median times of two functions measured turn about, in alternating order."""
-    samples: tuple[list[float], list[float]] = ([], [])
-    for turn in range(PAIRED_RUNS):
-        order = ((0, first), (1, second)) if turn % 2 == 0 else ((1, second), (0, first))
-        for index, function in order:
-            started = time.perf_counter()
-            function()
-            samples[index].append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples[0]), statistics.median(samples[1])
-
-
 def median_ms(function) -> float:
     samples = []
     for _ in range(RUNS):
@@ -275,7 +266,7 @@ def run() -> None:
 
             expected = [row[1] for row in raw()]
             assert [c.number for c in page()] == expected, f"{label}: view and SQL disagree"
-            page_ms, sql_ms = paired_median_ms(page, raw)
+            page_ms, sql_ms = paired_median_ms(page, raw, runs=PAIRED_RUNS)
             count_ms, view_ms = median_ms(customers.count), median_ms(view)
             ratio = page_ms / sql_ms
             worst = max(worst, ratio)
