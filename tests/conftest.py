@@ -4,6 +4,7 @@ its customers, and an SMS outbox. Celery runs eagerly here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 from decimal import Decimal
@@ -249,3 +250,20 @@ def bank(make_customer, owner):
         legal_representative="李明",
         registered_capital=Decimal("5000.00"),
     )
+
+
+@pytest.fixture
+def grant(db):
+    """grant(user, customer, level, codename="view_customer", hours=24): an object grant as an
+    approved access request leaves it, live for `hours` (negative: already expired)."""
+    from django.utils import timezone
+
+    from crm import permissions
+
+    def give(user, customer, level, codename="view_customer", hours=24):
+        expires_at = timezone.now() + dt.timedelta(hours=hours)
+        return permissions.grant_object_permission(
+            user, codename, customer, expires_at=expires_at, level=level
+        )
+
+    return give

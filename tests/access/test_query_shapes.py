@@ -7,12 +7,10 @@ PostgreSQL then hashed every archive the user may see, testing each with its own
 compiled here for each kind of user, so a rule added later is held to the same shape.
 """
 
-import datetime as dt
 import re
 
 import pytest
 from django.core.exceptions import EmptyResultSet
-from django.utils import timezone
 
 from archives.models import Attachment, Customer, Secrecy
 from archives.rules import rank
@@ -72,23 +70,18 @@ def archives_at_every_level(make_customer, owner):
 
 @pytest.mark.parametrize("held", [None, *Secrecy.values, "expired"])
 def test_the_one_row_shape_answers_as_the_list_shape_does(
-    archives_at_every_level, colleague, owner, held
+    archives_at_every_level, colleague, owner, grant, held
 ):
     """R-ACC-01, R-ACC-03: the door writes one row's rule out as SQL and a list's with the ORM;
     for every archive level and every grant (none, each level, expired) both say the same."""
-    now = timezone.now()
     for customer in archives_at_every_level.values():
         if held is None:
             continue
-        expired = held == "expired"
         for codename in ("view_customer", "export_customer"):
-            permissions.grant_object_permission(
-                colleague,
-                codename,
-                customer,
-                expires_at=now - dt.timedelta(minutes=1) if expired else now + dt.timedelta(days=1),
-                level=Secrecy.TOP_SECRET if expired else held,
-            )
+            if held == "expired":
+                grant(colleague, customer, Secrecy.TOP_SECRET, codename, hours=-1)
+            else:
+                grant(colleague, customer, held, codename)
     for customer in archives_at_every_level.values():
         for user in (colleague, owner):
             for action in permissions.ACTIONS:
@@ -99,19 +92,13 @@ def test_the_one_row_shape_answers_as_the_list_shape_does(
 
 
 def test_an_attachments_level_counts_in_the_one_row_shape(
-    archives_at_every_level, colleague, owner, upload, private_media
+    archives_at_every_level, colleague, owner, upload, private_media, grant
 ):
     """R-ACC-03: a 秘密 grant on a 公开 archive shows its 公开 and 秘密 attachments only."""
     customer = archives_at_every_level[Secrecy.PUBLIC]
     for level in Secrecy.values:
         upload(customer, owner, secrecy=level)
-    permissions.grant_object_permission(
-        colleague,
-        "view_customer",
-        customer,
-        expires_at=timezone.now() + dt.timedelta(days=1),
-        level=Secrecy.SECRET,
-    )
+    grant(colleague, customer, Secrecy.SECRET)
     attachments = Attachment.objects.filter(customer=customer)
     shown = permissions.visible(colleague, permissions.VIEW, attachments)
     assert set(shown.values_list("secrecy", flat=True)) == {Secrecy.PUBLIC, Secrecy.SECRET}

@@ -18,7 +18,6 @@ from archives.models import (
     RewardStatus,
 )
 from archives.ownership import departures, rotation, services, sheets
-from crm import permissions
 from crm.roles import Role
 from tests.factories import DepartmentFactory, UserFactory
 
@@ -333,7 +332,7 @@ def test_the_lookup_answers_for_the_field_being_typed(client, receptionist, cust
 
 
 def test_a_read_grant_does_not_let_another_departments_manager_reassign(
-    client, customer, owner, colleague
+    client, customer, owner, colleague, grant
 ):
     """R-ACC-01: a grant lets one read an archive, never change it — so a sales manager of
     another department who holds one may open the ownership record, but reassigning the
@@ -342,13 +341,7 @@ def test_a_read_grant_does_not_let_another_departments_manager_reassign(
     stranger = UserFactory(
         username="zhoujie", name="周杰", department=other, roles=[Role.SALES_MANAGER]
     )
-    permissions.grant_object_permission(
-        stranger,
-        "view_customer",
-        customer,
-        expires_at=timezone.now() + dt.timedelta(days=3),
-        level=customer.secrecy,
-    )
+    grant(stranger, customer, customer.secrecy)
     client.force_login(stranger)
     assert client.get(reverse("archives:ownership_detail", args=[customer.pk])).status_code == 200
     response = client.post(
