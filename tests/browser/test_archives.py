@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from crm.roles import Role
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import CompanyFactory, ProjectFactory, UserFactory
 
 PNG = (
@@ -63,8 +63,15 @@ def test_consultant_builds_an_archive_and_finds_the_correction_in_its_history(
     page.get_by_label("过农历生日").check()
     page.get_by_label("农历月").fill("8")
     page.get_by_label("农历日").fill("15")
+    page.get_by_label("工作单位或学校").fill("西安市雁塔区小寨东路第一小学")
+    page.get_by_label("兴趣爱好").fill("书法、太极拳、秦腔")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("#family")).to_contain_text("农历八月十五")
+    # On a phone the family table scrolls inside its card; the page keeps to the screen.
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shoot(page, "archives-detail-phone")
+    page.set_viewport_size(DESKTOP)
 
     # An ID copy.
     page.get_by_role("link", name="上传").click()
