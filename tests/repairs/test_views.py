@@ -15,6 +15,7 @@ from django.utils import timezone
 from crm.roles import Role
 from repairs import charges, services
 from repairs.models import OrderStatus, Payment, WorkOrder
+from repairs.templatetags.repairs_tags import rmb_upper
 from tests import searching
 from tests.factories import UserFactory
 from tests.repairs.conftest import png_signature
@@ -414,3 +415,16 @@ def test_the_order_list_search_keeps_names_out_of_every_url(
     assert (first.number in html) != on_first_page and lobby.number not in html
     for link in searching.urls_in(html):
         searching.assert_no_words(link, words)
+
+
+@pytest.mark.django_db
+def test_the_total_in_words_reads_in_each_language(client, done, desk):
+    """The capital-figure total (大写) keeps Chinese punctuation in Chinese and English
+    punctuation in English; the figures themselves are Chinese in both."""
+    client.force_login(desk)
+    words = rmb_upper(done.total_amount)
+    html = client.get(done.get_absolute_url()).content.decode()
+    assert f"（大写：{words}）" in html
+    client.cookies["django_language"] = "en"
+    html = client.get(done.get_absolute_url()).content.decode()
+    assert f"(in words: {words})" in html and "（" not in html
