@@ -261,7 +261,7 @@ class Customer(BirthdayFields):
     region = _classified(_("region"), Classification.Dimension.REGION)
     customer_type = _classified(_("customer type"), Classification.Dimension.CUSTOMER_TYPE)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    agent_name = models.CharField(_("agent (中介)"), max_length=100, blank=True)
+    agent_name = models.CharField(_("agent"), max_length=100, blank=True)
     project = models.ForeignKey(
         "crm.Project",
         verbose_name=_("project"),

@@ -111,7 +111,7 @@ class Registration(models.Model):
     asked_for_referrer_consultant = models.BooleanField(
         _("asked for the referrer's consultant"), default=False
     )
-    agent_name = models.CharField(_("agent (中介)"), max_length=100, blank=True)
+    agent_name = models.CharField(_("agent"), max_length=100, blank=True)
     is_intent = models.BooleanField(_("intent customer"), default=False)
     opened_archive = models.BooleanField(_("opened the archive"), default=False)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)

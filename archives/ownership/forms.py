@@ -64,7 +64,7 @@ class DeskForm(forms.Form):
         label=_("They ask for the old customer's consultant"), required=False
     )
     agent_name = forms.CharField(
-        label=_("Agent (中介), if any"),
+        label=_("Agent, if any"),
         max_length=100,
         required=False,
         help_text=_("Agency and agent's name, e.g. 链家地产 王经纪"),
