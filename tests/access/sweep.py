@@ -70,6 +70,7 @@ class World:
     notification: object
     access_request: object
     destruction: object
+    desk: object = None
     secrets: list[str] = field(default_factory=list)
     made: dict[str, object] = field(default_factory=dict)
 
