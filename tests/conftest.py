@@ -98,6 +98,19 @@ def _seed_data_after_a_flush(request):
 
 
 @pytest.fixture(autouse=True)
+def _chinese_to_begin_with():
+    """Each test starts in the default language. The language middleware activates the
+    request's language for its thread, as Django's does, and a test whose client asked for
+    English would otherwise leave the worker in English for the tests after it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _sms_outbox():
     from crm.sms import MemoryBackend
 
