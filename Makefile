@@ -57,7 +57,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install var
-	@for script in bench/*.py; do echo "== $$script"; DJANGO_DEBUG=1 $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; DJANGO_DEBUG=1 $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf var $(VENV)

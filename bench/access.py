@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import paired_median_ms  # noqa: E402
+from bench._timing import paired_median_ms  # noqa: E402
 
 BENCH_DB = "snowball_bench_access"
 ARCHIVES, GRANTS, CONSULTANTS, REPEAT = 200_000, 5_000, 50, 15

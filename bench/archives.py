@@ -29,7 +29,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import paired_median_ms  # noqa: E402
+from bench._timing import paired_median_ms  # noqa: E402
 
 BENCH_DB = "snowball_bench_archives"
 TOTAL = 200_000

@@ -1,4 +1,5 @@
-"""Timing for the benchmarks: medians measured in one run, never judged by a test."""
+"""Timing for the benchmarks (a helper, not a benchmark: `make bench` skips files named _*):
+medians measured in one run, never judged by a test."""
 
 from __future__ import annotations
 
