@@ -3,7 +3,9 @@
 - front desk, the engineering supervisor and finance see every order (they write, dispatch
   and collect); the general manager reads them all;
 - a technician sees the jobs they are on and the open queue (to take a job from it);
-- the customer's sales owner and co-owners read the orders of their customers;
+- sales consultants and managers read the orders of the customers whose archive they may
+  open (the archive's own rule: owned, co-owned, the department's but 绝密, granted), as
+  they read their complaints — to read, never to handle;
 - anyone else gets 404. Export (the monthly list) is for front desk, supervisor and finance.
 Which step each role may take is checked again by the service that takes it.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from archives.models import Customer
+from archives.rules import on_visible_archive
 from crm import permissions
 from crm.roles import Role, roles_of
 from repairs.models import (
@@ -33,6 +35,7 @@ PRICE_LIST_READERS = frozenset(
     {*ALL_ORDERS, *READS_ALL, Role.TECHNICIAN, Role.CUSTOMER_SERVICE, Role.CASHIER}
 )
 READ_ACTIONS = (permissions.VIEW, permissions.DOWNLOAD)
+SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
 
 
 def order_condition(user, action: str) -> Q | None:
@@ -50,11 +53,8 @@ def order_condition(user, action: str) -> Q | None:
         if action in (permissions.VIEW, permissions.CHANGE):
             nobody = ~Q(Exists(Assignment.objects.filter(order=OuterRef("pk"))))
             condition |= Q(status=OrderStatus.DISPATCH) & nobody
-    if action in READ_ACTIONS:
-        co_owned = Customer.co_owners.through.objects.filter(
-            customer_id=OuterRef("customer_id"), user=user
-        )
-        condition |= Q(customer__owner=user) | Q(Exists(co_owned))
+    if action in READ_ACTIONS and roles & SALES:
+        condition |= on_visible_archive(user, action)
     return condition
 
 

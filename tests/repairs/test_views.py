@@ -17,7 +17,7 @@ from repairs import charges, services
 from repairs.models import OrderStatus, Payment, WorkOrder
 from repairs.templatetags.repairs_tags import rmb_upper
 from tests import searching
-from tests.factories import UserFactory
+from tests.factories import DepartmentFactory, UserFactory
 from tests.repairs.conftest import png_signature
 from tests.repairs.factories import PriceItemFactory
 
@@ -25,6 +25,15 @@ from tests.repairs.factories import PriceItemFactory
 @pytest.fixture
 def meter_reader(db):
     return UserFactory(username="heping", name="何平", roles=[Role.METER_READER])
+
+
+@pytest.fixture
+def other_manager(db):
+    """The sales manager of another sales department."""
+    department = DepartmentFactory(code="sales2", name="销售二部")
+    return UserFactory(
+        username="zhoujie", name="周杰", department=department, roles=[Role.SALES_MANAGER]
+    )
 
 
 @pytest.fixture
@@ -47,6 +56,8 @@ CANCEL_MATRIX = {
     "finance": (200, 403),
     "general_manager": (200, 403),
     "owner": (200, 403),  # the customer's sales owner reads, never writes
+    "manager": (200, 403),  # so does the sales manager of the owner's department
+    "other_manager": (404, 404),  # not another department's
     "other_technician": (404, 404),
     "colleague": (404, 404),
     "meter_reader": (404, 404),
@@ -56,8 +67,9 @@ CANCEL_MATRIX = {
 @pytest.mark.django_db
 @pytest.mark.parametrize(("who", "expected"), CANCEL_MATRIX.items())
 def test_permission_matrix_for_an_order(client, request, assigned, who, expected):
-    """Front desk, supervisor and finance see every order; technicians theirs; the sales owner
-    reads; strangers get 404; a denied write changes nothing."""
+    """Front desk, supervisor and finance see every order; technicians theirs; the sales side
+    reads the orders of the archives it may open; strangers get 404; a denied write changes
+    nothing."""
     client.force_login(request.getfixturevalue(who))
     view, write = expected
     assert client.get(assigned.get_absolute_url()).status_code == view

@@ -1,10 +1,10 @@
 """URL sweep routes of repairs (see tests/access/sweep.py for Public / Staff / Private).
 
 Who of the sweep's five may see what, by repairs/rules.py: front desk, the engineering
-supervisor, finance and technicians work the orders; of the sales side only the customer's
-owner (and co-owners) reads the orders of their customers — the owner opens 沈秘书's orders,
-her photos and signature (200), and gets 403 on every step (reading is all a sales owner may
-do). The colleague, the outsider and the sales manager get 404 on all of it. The desks (list,
+supervisor, finance and technicians work the orders; the sales side reads the orders of the
+customers whose archive it may open — the owner and the department's sales manager open
+沈秘书's (机密) orders, her photos and signature (200), and get 403 on every step (reading is
+all sales may do). The colleague and the outsider get 404 on all of it. The desks (list,
 intake, tenant lookup, returns, charges, report, price list) are for repairs roles only: a
 consultant gets 403 there, as tests/repairs/test_views.py expects.
 
@@ -209,7 +209,7 @@ def _price_item(w) -> dict:
     }
 
 
-OWNER = ("owner",)
+SALES_READERS = ("owner", "manager")
 
 ROUTES: dict[str, Route] = {
     # The desks: repairs roles only (a consultant gets 403, see the module docstring).
@@ -236,14 +236,14 @@ ROUTES: dict[str, Route] = {
     "repairs:price_edit": Staff(lambda w: {"pk": _staff(w).item.pk}, data=_price_item),
     "repairs:price_history": Staff(lambda w: {"pk": _staff(w).item.pk}),
     # One order of 沈秘书's: her owner reads it, nobody else of the sweep sees it.
-    "repairs:order_detail": Private(ORDER(), allowed=OWNER),
-    "repairs:order_print": Private(ORDER(), allowed=OWNER),
-    "repairs:order_signature": Private(ORDER("done"), allowed=OWNER),
-    "repairs:photo_download": Private(_photo_of, allowed=OWNER),
-    "repairs:photos": Private(ORDER(), allowed=OWNER, data=lambda w: {"photos": _photo()}),
+    "repairs:order_detail": Private(ORDER(), allowed=SALES_READERS),
+    "repairs:order_print": Private(ORDER(), allowed=SALES_READERS),
+    "repairs:order_signature": Private(ORDER("done"), allowed=SALES_READERS),
+    "repairs:photo_download": Private(_photo_of, allowed=SALES_READERS),
+    "repairs:photos": Private(ORDER(), allowed=SALES_READERS, data=lambda w: {"photos": _photo()}),
     "repairs:quote": Private(
         ORDER("quote"),
-        allowed=OWNER,
+        allowed=SALES_READERS,
         data=lambda w: {
             "feasible": "yes",
             "note": "需开墙查漏",
@@ -255,32 +255,34 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "repairs:consent": Private(
-        ORDER("consent"), allowed=OWNER, data=lambda w: {"agreed": "yes", "note": "电话确认"}
+        ORDER("consent"),
+        allowed=SALES_READERS,
+        data=lambda w: {"agreed": "yes", "note": "电话确认"},
     ),
     "repairs:dispatch": Private(
-        ORDER(), allowed=OWNER, data=lambda w: {"lead": _staff(w).technician.pk}
+        ORDER(), allowed=SALES_READERS, data=lambda w: {"lead": _staff(w).technician.pk}
     ),
-    "repairs:take": Private(ORDER(), allowed=OWNER),
-    "repairs:arrive": Private(ORDER("assigned"), allowed=OWNER),
+    "repairs:take": Private(ORDER(), allowed=SALES_READERS),
+    "repairs:arrive": Private(ORDER("assigned"), allowed=SALES_READERS),
     "repairs:items": Private(
         ORDER("on_site"),
-        allowed=OWNER,
+        allowed=SALES_READERS,
         data=lambda w: {
             **{f"qty_{line.pk}": "2" for line in order(w, "on_site").lines.all()},
             "note": "两个接头都坏了",
         },
     ),
     "repairs:decision": Private(
-        ORDER("confirmed"), allowed=OWNER, data=lambda w: {"agreed": "no", "reason": "嫌贵"}
+        ORDER("confirmed"), allowed=SALES_READERS, data=lambda w: {"agreed": "no", "reason": "嫌贵"}
     ),
     "repairs:material": Private(
         ORDER("on_site"),
-        allowed=OWNER,
+        allowed=SALES_READERS,
         data=lambda w: {"material": "业主自购角阀", "result": MaterialResult.PASSED},
     ),
     "repairs:complete": Private(
         ORDER("working"),
-        allowed=OWNER,
+        allowed=SALES_READERS,
         data=lambda w: {
             "work_done": "更换接头，试水无渗漏",
             "customer_checked": "on",
@@ -288,12 +290,14 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "repairs:cosign": Private(
-        ORDER("refused"), allowed=OWNER, data=lambda w: {"note": "已与客户沟通"}
+        ORDER("refused"), allowed=SALES_READERS, data=lambda w: {"note": "已与客户沟通"}
     ),
-    "repairs:cancel": Private(ORDER(), allowed=OWNER, data=lambda w: {"reason": "客户取消"}),
+    "repairs:cancel": Private(
+        ORDER(), allowed=SALES_READERS, data=lambda w: {"reason": "客户取消"}
+    ),
     "repairs:payment": Private(
         ORDER("done"),
-        allowed=OWNER,
+        allowed=SALES_READERS,
         data=lambda w: {
             "amount": "45.00",
             "paid_on": timezone.localdate().isoformat(),
