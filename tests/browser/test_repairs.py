@@ -142,7 +142,14 @@ def test_a_leaking_pipe_from_call_to_four_printed_copies(page, login, shoot, liv
     page.get_by_label("增加项目").select_option(value=str(valve.pk))
     page.get_by_label("与报修内容不符之处").fill("实际是角阀老化漏水，接头完好")
     page.get_by_role("button", name="确认项目").click()
-    expect(page.get_by_test_id("total")).to_have_text("¥55.00")
+    total = page.get_by_test_id("total")
+    expect(total).to_have_text("¥55.00")
+    # On a phone each item is a card: nothing to scroll sideways to reach the amounts.
+    lines = page.get_by_test_id("lines")
+    expect(lines.locator("thead")).to_be_hidden()
+    assert lines.evaluate(
+        "t => t.closest('.table-wrap').scrollWidth <= t.closest('.table-wrap').clientWidth"
+    )
     page.get_by_label("同意收费，开始维修").check()
     page.get_by_role("button", name="记录", exact=True).click()
 
