@@ -109,6 +109,12 @@ def test_a_consultant_asks_managers_approve_the_log_shows_it_and_it_expires(
     expect(page.get_by_role("heading", level=1)).to_contain_text("西安银行高新支行")
     expect(page.locator("#contacts")).to_contain_text("139****0002")
     shoot(page, "access-granted-archive-phone")
+    # Her requests on the phone: each a card, nothing to scroll sideways.
+    page.goto(f"{live_server.url}/archives/access/")
+    table = page.get_by_test_id("request-table")
+    expect(table).to_contain_text(number)
+    expect(table.locator("thead")).to_be_hidden()
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     page.context.clear_cookies()
 
     # The manager sees it in the access log.
