@@ -207,3 +207,11 @@ def test_a_round_from_reading_to_arrears_notice(page, live_server, login, shoot,
         expect(amount).to_be_visible()
         assert page.locator(".table-wrap").filter(has=table).evaluate(fits)
         shoot(page, "billing-statement-list-phone")
+
+        # The reader's arrears list on the phone: the statement is a card with its step.
+        page.goto(f"{base}/billing/arrears/")
+        arrears = page.get_by_test_id("arrears-table")
+        expect(arrears).to_contain_text(statement.number)
+        expect(arrears.locator("thead")).to_be_hidden()
+        expect(arrears.locator("td[data-label='催缴进度']").first).to_have_text("已下达催缴通知单")
+        assert page.locator(".table-wrap").filter(has=arrears).evaluate(fits)
