@@ -22,8 +22,6 @@ from crm import dashboard, navigation, permissions
 from crm.navigation import NavItem
 from crm.roles import Role
 
-SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
-
 navigation.register(
     NavItem(
         "archives",

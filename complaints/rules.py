@@ -18,10 +18,9 @@ from django.db.models import Q, QuerySet
 from archives.rules import on_visible_archive
 from complaints.models import Complaint, ComplaintLog, ComplaintStep, Confirmation, IncomingDocument
 from crm import permissions
-from crm.roles import Role, roles_of
+from crm.roles import SALES_ROLES, Role, roles_of
 
 HANDLE_ALL = frozenset({Role.FRONT_DESK, Role.CUSTOMER_SERVICE, Role.GENERAL_MANAGER})
-SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
 
 
 def complaint_condition(user, action: str) -> Q | None:
@@ -34,7 +33,7 @@ def complaint_condition(user, action: str) -> Q | None:
         return condition
     if user.department_id:
         condition |= Q(department_id=user.department_id)
-    if roles & SALES:
+    if roles & SALES_ROLES:
         # A salesperson reads the complaints of exactly the archives they may open: the
         # archive rule decides, so a 绝密 archive kept from the manager keeps its complaints
         # from him too.

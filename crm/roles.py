@@ -30,6 +30,7 @@ class Role(models.TextChoices):
 
 
 MANAGER_ROLES = frozenset({Role.SALES_MANAGER, Role.GENERAL_MANAGER})
+SALES_ROLES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
 
 
 def roles_of(user) -> frozenset[str]:

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from archives.rules import on_visible_archive
 from crm import permissions
-from crm.roles import Role, roles_of
+from crm.roles import SALES_ROLES, Role, roles_of
 from repairs.models import (
     Assignment,
     FinanceBatch,
@@ -35,7 +35,6 @@ PRICE_LIST_READERS = frozenset(
     {*ALL_ORDERS, *READS_ALL, Role.TECHNICIAN, Role.CUSTOMER_SERVICE, Role.CASHIER}
 )
 READ_ACTIONS = (permissions.VIEW, permissions.DOWNLOAD)
-SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
 
 
 def order_condition(user, action: str) -> Q | None:
@@ -53,7 +52,7 @@ def order_condition(user, action: str) -> Q | None:
         if action in (permissions.VIEW, permissions.CHANGE):
             nobody = ~Q(Exists(Assignment.objects.filter(order=OuterRef("pk"))))
             condition |= Q(status=OrderStatus.DISPATCH) & nobody
-    if action in READ_ACTIONS and roles & SALES:
+    if action in READ_ACTIONS and roles & SALES_ROLES:
         condition |= on_visible_archive(user, action)
     return condition
 

@@ -32,9 +32,8 @@ from archives.models import (
 )
 from archives.rules import on_visible_archive
 from crm import permissions
-from crm.roles import Role, roles_of
+from crm.roles import SALES_ROLES, Role, roles_of
 
-SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
 DESK = frozenset({Role.FRONT_DESK, Role.SALES_CONSULTANT, Role.SALES_MANAGER, Role.GENERAL_MANAGER})
 COMPANY_WIDE = frozenset({Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER})
 NOTHING = Q(pk__in=[])
@@ -67,7 +66,7 @@ def _periods(user, action, queryset: QuerySet) -> QuerySet:
     if action != permissions.VIEW:
         return queryset.none()
     condition = on_visible_archive(user, action)
-    if roles_of(user) & SALES:
+    if roles_of(user) & SALES_ROLES:
         condition |= Q(owner__isnull=True, ended_at__isnull=True)
     return queryset.filter(condition)
 

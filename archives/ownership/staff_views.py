@@ -33,7 +33,6 @@ from archives.ownership.forms import (
     StaffChoiceField,
     StaffMultipleChoiceField,
 )
-from archives.ownership.rules import SALES
 from archives.ownership.views import (
     PAGE_SIZE,
     add_errors,
@@ -44,10 +43,10 @@ from archives.ownership.views import (
 )
 from crm import handover, permissions
 from crm.models import User
-from crm.roles import Role, has_role
+from crm.roles import SALES_ROLES, Role, has_role
 
-REFERRAL_ROLES = SALES | {Role.GENERAL_MANAGER}
-SHEET_ROLES = SALES | {Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER}
+REFERRAL_ROLES = SALES_ROLES | {Role.GENERAL_MANAGER}
+SHEET_ROLES = SALES_ROLES | {Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER}
 
 # --- Referrals (R-ARC-09) -------------------------------------------------------------------
 

@@ -31,29 +31,32 @@ from archives.ownership.rules import DESK
 from archives.ownership.services import MIN_CONTACTS
 from crm import dashboard, handover, navigation, permissions
 from crm.navigation import NavItem
-from crm.roles import Role
+from crm.roles import SALES_ROLES, Role
 
 CONSULTANT = frozenset({Role.SALES_CONSULTANT})
 MANAGERS = frozenset({Role.SALES_MANAGER, Role.GENERAL_MANAGER})
-SALES = frozenset({Role.SALES_CONSULTANT, Role.SALES_MANAGER})
 
 navigation.register(
     NavItem("desk", _("Registration desk"), "archives:desk", roles=DESK, order=12),
     NavItem(
-        "pool", _("Public pool"), "archives:pool", roles=SALES | {Role.GENERAL_MANAGER}, order=14
+        "pool",
+        _("Public pool"),
+        "archives:pool",
+        roles=SALES_ROLES | {Role.GENERAL_MANAGER},
+        order=14,
     ),
     NavItem(
         "referrals",
         _("Referrals"),
         "archives:referral_list",
-        roles=SALES | {Role.GENERAL_MANAGER},
+        roles=SALES_ROLES | {Role.GENERAL_MANAGER},
         order=16,
     ),
     NavItem(
         "sheets",
         _("Registration sheets"),
         "archives:sheet_list",
-        roles=SALES | {Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER},
+        roles=SALES_ROLES | {Role.GENERAL_MANAGER, Role.ARCHIVE_KEEPER},
         order=17,
     ),
     NavItem("departures", _("Departures"), "archives:departure_list", roles=MANAGERS, order=19),
@@ -193,9 +196,9 @@ PANELS = [
     ("my_sheet", _("Today's registrations"), "my_sheet", _my_sheet, CONSULTANT, 6),
     ("protection", _("Protection period"), "protection", _protection, CONSULTANT, 7),
     ("calls", _("Calls to make: new consultant"), "calls", _calls, frozenset(), 8),
-    ("disputes", _("Disputes to rule"), "disputes", _disputes, SALES | MANAGERS, 9),
+    ("disputes", _("Disputes to rule"), "disputes", _disputes, SALES_ROLES | MANAGERS, 9),
     ("sheets", _("Registration sheets"), "sheets", _sheets, MANAGERS | {Role.ARCHIVE_KEEPER}, 10),
-    ("roster", _("Today's duty rotation"), "roster", _roster, SALES, 11),
+    ("roster", _("Today's duty rotation"), "roster", _roster, SALES_ROLES, 11),
     ("attention", _("For the manager"), "attention", _attention, MANAGERS, 12),
 ]
 for _key, _title, _template, _context, _roles, _order in PANELS:

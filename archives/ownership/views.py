@@ -46,11 +46,11 @@ from archives.ownership.forms import (
     RosterCreateForm,
     RulingForm,
 )
-from archives.ownership.rules import DESK, SALES
+from archives.ownership.rules import DESK
 from crm import permissions
 from crm.models import Project
 from crm.phones import normalize_phone
-from crm.roles import Role, roles_of
+from crm.roles import SALES_ROLES, Role, roles_of
 
 PAGE_SIZE = 20
 
@@ -474,7 +474,7 @@ def _assign(request, customer, done) -> HttpResponse:
 
 @login_required
 def pool_view(request: HttpRequest) -> HttpResponse:
-    require_roles(request.user, SALES | {Role.GENERAL_MANAGER})
+    require_roles(request.user, SALES_ROLES | {Role.GENERAL_MANAGER})
     form = PoolFilterForm(request.GET or None)
     periods = OwnerPeriod.objects.in_pool().filter(
         pool.in_sales_pool("customer__"), customer__voided_at__isnull=True
