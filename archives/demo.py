@@ -8,7 +8,6 @@ phone number, so loading twice adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from decimal import Decimal
 
@@ -298,7 +297,6 @@ FILES = {
     AttachmentKind.BUSINESS_LICENCE: ("营业执照副本.pdf", "PDF", (420, 594), (185, 28, 28)),
     AttachmentKind.TAX_REGISTRATION: ("税务登记证.pdf", "PDF", (420, 594), (21, 128, 61)),
 }
-CONTENT_TYPES = {"PNG": "image/png", "PDF": "application/pdf"}
 
 
 def sample_copy(kind: str, number: str) -> ContentFile:
@@ -320,11 +318,7 @@ def sample_copy(kind: str, number: str) -> ContentFile:
             break
         draw.line([30, top, width - 150 if top < 200 else width - 30, top], fill=(190, 190, 190))
     draw.text((30, height - 44), f"Snowball CRM demo - {number}", fill=colour, font=font)
-    buffer = io.BytesIO()
-    image.save(buffer, image_format)
-    copy = ContentFile(buffer.getvalue(), name=name)
-    copy.detected_type = CONTENT_TYPES[image_format]
-    return copy
+    return crm_demo.drawn_file(image, name, image_format)
 
 
 def _attach(customer, by, kind: str, secrecy: str) -> None:

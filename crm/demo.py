@@ -7,11 +7,13 @@ Every loader is idempotent (rows are found by natural keys and created only when
 from __future__ import annotations
 
 import datetime as dt
+import io
 from contextlib import contextmanager
 from decimal import Decimal
 from unittest import mock
 
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from crm.models import Building, Company, Department, Floor, Project, Unit, UnitUse, User
@@ -28,6 +30,20 @@ def clock(moment: dt.datetime):
     moment = min(moment, timezone.now())
     with mock.patch("django.utils.timezone.now", return_value=moment):
         yield
+
+
+# What an upload's file type checker would find in each drawn format.
+DRAWN_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "PDF": "application/pdf"}
+
+
+def drawn_file(image, name: str, image_format: str, **options) -> ContentFile:
+    """A Pillow drawing as an uploaded file, for demo attachments and photos (`options` go to
+    Image.save, e.g. quality)."""
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    upload = ContentFile(buffer.getvalue(), name=name)
+    upload.detected_type = DRAWN_TYPES[image_format]
+    return upload
 
 
 DEPARTMENTS = [

@@ -288,7 +288,6 @@ def signature_png(seed: int = 1) -> bytes:
 def sample_photo(name: str, seed: int = 1):
     """A drawn stand-in for the customer's phone photo of a leak: a water stain with drips,
     marked SAMPLE."""
-    from django.core.files.base import ContentFile
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (640, 480), (226, 224, 218))
@@ -310,11 +309,7 @@ def sample_photo(name: str, seed: int = 1):
         fill=(90, 90, 90),
         font=ImageFont.load_default(size=18),
     )
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=80)
-    photo = ContentFile(out.getvalue(), name=name)
-    photo.detected_type = "image/jpeg"
-    return photo
+    return crm_demo.drawn_file(image, name, "JPEG", quality=80)
 
 
 def _finish(order, at, people, technician, *, quantity=None, extras=None, arrive_minutes=8):
